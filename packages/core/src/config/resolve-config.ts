@@ -1,0 +1,71 @@
+import { type Clock, systemClock } from '../engine/clock'
+import type { Stage } from '../engine/stage'
+import { ConfigError, type ConfigProblem } from '../errors/config-error'
+import { compileProxyTrust, type ProxyTrust } from '../request/client-ip'
+import { MemoryStore } from '../store/memory-store'
+import type { Store } from '../store/store'
+import { parseByteSize } from './byte-size'
+import { type Environment, processEnvironment, resolveEnvReferences } from './env-references'
+import type { GatewayConfig } from './schema'
+import { validateConfig } from './validate-config'
+
+/** The config after validation, with defaults applied and everything compiled for the request path. */
+export interface ResolvedGatewayConfig {
+  /** The config as given, with `env:` references resolved. */
+  readonly source: GatewayConfig
+  readonly trust: ProxyTrust
+  readonly store: Store
+  readonly clock: Clock
+  readonly maxBodyBytes: number
+  readonly maxJsonDepth: number
+  /** The lowercase name of the request id header. */
+  readonly requestIdHeader: string
+  readonly trustIncomingRequestId: boolean
+  readonly stages: readonly Stage[]
+}
+
+/** Options of {@link resolveConfig}. */
+export interface ResolveConfigOptions {
+  /** Where `env:NAME` references are read from. Default: the process environment. */
+  env?: Environment
+  /** The file the config came from, named in the {@link ConfigError}. */
+  source?: string
+}
+
+/** The default body limit: 1 MiB. */
+export const defaultMaxBodyBytes = 1024 * 1024
+/** The default JSON nesting limit. */
+export const defaultMaxJsonDepth = 64
+
+/**
+ * Validates a config and resolves it for the engine. Throws one {@link ConfigError} listing every
+ * problem (with its path) when there are any; nothing is half-applied.
+ */
+export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptions = {}): ResolvedGatewayConfig {
+  const problems: ConfigProblem[] = []
+  const resolved = resolveEnvReferences(config ?? {}, options.env ?? processEnvironment(), problems)
+  problems.push(...validateConfig(resolved))
+  if (problems.length > 0) throw new ConfigError(problems, options.source)
+  const source = resolved as GatewayConfig
+  const clock = source.clock ?? systemClock
+  const store = resolveStore(source.store, clock)
+  return {
+    source,
+    trust: compileProxyTrust(source.trustedProxies),
+    store,
+    clock,
+    maxBodyBytes: parseByteSize(source.request?.maxBodyBytes ?? defaultMaxBodyBytes) as number,
+    maxJsonDepth: source.request?.maxJsonDepth ?? defaultMaxJsonDepth,
+    requestIdHeader: (source.request?.id?.header ?? 'x-request-id').toLowerCase(),
+    trustIncomingRequestId: source.request?.id?.trustIncoming ?? true,
+    stages: source.stages ?? [],
+  }
+}
+
+const isStore = (value: object): value is Store => typeof (value as Partial<Store>).get === 'function'
+
+function resolveStore(setting: GatewayConfig['store'], clock: Clock): Store {
+  if (setting === undefined || setting === 'memory') return new MemoryStore({ clock })
+  if (isStore(setting)) return setting
+  return new MemoryStore({ clock, maxEntries: setting.memory.maxEntries })
+}

@@ -1,0 +1,91 @@
+import type { TargetRejection } from '../request/canonical-path'
+import type { GatewayRequest } from '../request/gateway-request'
+import { newTraceId, type TraceContext } from '../request/trace-context'
+import type { Clock } from './clock'
+import type { Phase } from './phases'
+import type { Principal } from './principal'
+
+/**
+ * Values stages share with later stages and with the app. Empty here: stage modules add their
+ * own keys by declaration merging.
+ *
+ * @example
+ * ```ts
+ * declare module '@portcullis/core' { interface GatewayVariables { tenant?: string } }
+ * ```
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: augmented by stage modules and apps
+export interface GatewayVariables {}
+
+/** How long one stage took and what it decided. */
+export interface StageTiming {
+  readonly stage: string
+  readonly phase: Phase
+  readonly durationMs: number
+  readonly action: 'continue' | 'respond' | 'deny'
+  /** False for a denial in report mode. */
+  readonly enforced: boolean
+}
+
+/** Everything the gateway knows about one request, shared by the stages and handed to the app. */
+export interface GatewayContext {
+  /** The request view. */
+  readonly request: GatewayRequest
+  /** The request id: an acceptable incoming `x-request-id`, else the `traceparent` trace id, else a new UUID. */
+  readonly requestId: string
+  /** The W3C trace context: the incoming one, or a new trace. */
+  readonly trace: TraceContext
+  /** When the gateway received the request, in ms since the epoch by the gateway's clock. */
+  readonly receivedAt: number
+  /** The gateway's clock. */
+  now(): number
+  /** Who the caller is, once authentication has found out. */
+  principal: Principal | undefined
+  /** The stages that ran so far, in order. */
+  readonly timings: readonly StageTiming[]
+  /** Headers added to the response, whoever answers (e.g. `RateLimit`). */
+  readonly responseHeaders: Headers
+  /** Values stages share. */
+  readonly vars: GatewayVariables
+}
+
+/** The engine's own context, with the bookkeeping stages do not see. */
+export class RequestContext implements GatewayContext {
+  readonly request: GatewayRequest
+  readonly requestId: string
+  readonly receivedAt: number
+  readonly timings: StageTiming[] = []
+  readonly responseHeaders = new Headers()
+  readonly vars: GatewayVariables = {}
+  principal: Principal | undefined = undefined
+  /** `performance.now()` at receipt, for durations. */
+  readonly startTime: number
+  /** Set once `complete` has run, so it runs once. */
+  completed = false
+  /** Who answers: set when a stage responds or an enforced denial ends the pipeline. */
+  answeredBy: 'app' | 'gateway' = 'app'
+  /** Why the request target was refused, when it was. */
+  targetRejection: TargetRejection | undefined = undefined
+  /** Whether the socket peer is a trusted proxy. */
+  peerTrusted = false
+  readonly #clock: Clock
+  #trace: TraceContext | undefined
+
+  constructor(request: GatewayRequest, requestId: string, trace: TraceContext | undefined, clock: Clock) {
+    this.request = request
+    this.requestId = requestId
+    this.#trace = trace
+    this.#clock = clock
+    this.receivedAt = clock.now()
+    this.startTime = performance.now()
+  }
+
+  get trace(): TraceContext {
+    this.#trace ??= { traceId: newTraceId(), parentId: undefined, sampled: false }
+    return this.#trace
+  }
+
+  now(): number {
+    return this.#clock.now()
+  }
+}

@@ -1,0 +1,214 @@
+import { type ResolveConfigOptions, type ResolvedGatewayConfig, resolveConfig } from '../config/resolve-config'
+import type { GatewayConfig } from '../config/schema'
+import { GatewayError, isGatewayError } from '../errors/gateway-error'
+import { toProblemResponse } from '../errors/problem'
+import { LifecycleEmitter } from '../events/event-emitter'
+import { createRequestBody } from '../request/body'
+import { canonicalizeTarget } from '../request/canonical-path'
+import { forwardingHeaders, resolveClientAddress } from '../request/client-ip'
+import { createGatewayRequest, type RawRequest } from '../request/gateway-request'
+import { isAcceptableRequestId, newRequestId } from '../request/request-id'
+import { parseTraceparent } from '../request/trace-context'
+import type { Store } from '../store/store'
+import { type GatewayContext, RequestContext } from './context'
+import { phases } from './phases'
+import { createReceiveStages } from './receive-stages'
+import type { Stage, StageDecision } from './stage'
+
+/** What the adapter does next with a request. */
+export type Outcome =
+  | {
+      /** The app's own handlers run next. */
+      readonly kind: 'continue'
+      readonly ctx: GatewayContext
+      /** The canonical request target (encoded path and raw query) the app must see. */
+      readonly target: string
+      /** Request headers the adapter removes before the app sees them (spoofed forwarding headers). */
+      readonly stripHeaders: readonly string[]
+    }
+  | {
+      /** The gateway answers: a denial, an upstream's or handler's response, a cached one. */
+      readonly kind: 'respond'
+      readonly ctx: GatewayContext
+      /** The response to write, with the context's response headers already on it. */
+      readonly response: Response
+    }
+
+/** What an adapter reports once the response has finished. */
+export interface CompletedResponse {
+  readonly status: number
+  /** Body bytes written, when known. */
+  readonly bytes?: number | undefined
+  /** The framework's route template for the handler that answered, when it knows one. */
+  readonly routeTemplate?: string | undefined
+}
+
+/** The gateway engine: one per `gateway(config)`; adapters drive it. */
+export interface Engine {
+  /** The resolved configuration. */
+  readonly config: ResolvedGatewayConfig
+  /** The store everything stateful goes through. */
+  readonly store: Store
+  /** The lifecycle event stream. */
+  readonly events: LifecycleEmitter
+  /** Runs the stages for one request. Never rejects: failures become problem responses. */
+  handle(raw: RawRequest): Promise<Outcome>
+  /** Reports a finished response; call once per handled request. Off the request's critical path. */
+  complete(ctx: GatewayContext, response: CompletedResponse): void
+  /** Releases what the engine opened (its own store, timers). */
+  close(): Promise<void>
+}
+
+const noHeadersToStrip: readonly string[] = []
+
+class GatewayEngine implements Engine {
+  readonly config: ResolvedGatewayConfig
+  readonly events = new LifecycleEmitter()
+  readonly #stages: readonly Stage[]
+  readonly #ownsStore: boolean
+
+  constructor(config: ResolvedGatewayConfig) {
+    this.config = config
+    this.#ownsStore = config.store !== config.source.store
+    const ordered = [...config.stages].sort((a, b) => phases.indexOf(a.phase) - phases.indexOf(b.phase))
+    this.#stages = [
+      ...createReceiveStages((ctx) => (ctx as RequestContext).targetRejection, config.maxBodyBytes),
+      ...ordered,
+    ]
+  }
+
+  get store(): Store {
+    return this.config.store
+  }
+
+  async handle(raw: RawRequest): Promise<Outcome> {
+    const ctx = this.#createContext(raw)
+    if (this.events.has('request.received')) this.events.emit('request.received', { ctx })
+    for (const stage of this.#stages) {
+      const started = performance.now()
+      let decision: StageDecision
+      let cause: unknown
+      try {
+        const result = stage.run(ctx)
+        decision = result instanceof Promise ? await result : result
+      } catch (error) {
+        if (isGatewayError(error)) {
+          decision = { action: 'deny', error }
+        } else {
+          cause = error
+          decision = { action: 'deny', error: new GatewayError('gateway.internal_error', { cause: error }) }
+        }
+      }
+      const durationMs = performance.now() - started
+      const enforced = decision.action !== 'deny' || cause !== undefined || stage.mode !== 'report'
+      ctx.timings.push({ stage: stage.name, phase: stage.phase, durationMs, action: decision.action, enforced })
+      if (this.events.has('stage.decision')) {
+        this.events.emit('stage.decision', {
+          ctx,
+          stage: stage.name,
+          phase: stage.phase,
+          action: decision.action,
+          enforced,
+          durationMs,
+          ...(decision.action === 'deny' ? { error: decision.error } : {}),
+          ...(cause === undefined ? {} : { cause }),
+        })
+      }
+      if (decision.action === 'respond') {
+        ctx.answeredBy = 'gateway'
+        return { kind: 'respond', ctx, response: withHeaders(decision.response, ctx.responseHeaders) }
+      }
+      if (decision.action === 'deny' && enforced) {
+        ctx.answeredBy = 'gateway'
+        return {
+          kind: 'respond',
+          ctx,
+          response: withHeaders(toProblemResponse(decision.error, ctx.requestId), ctx.responseHeaders),
+        }
+      }
+    }
+    const { request } = ctx
+    return {
+      kind: 'continue',
+      ctx,
+      target: request.rawQuery === '' ? request.encodedPath : `${request.encodedPath}?${request.rawQuery}`,
+      stripHeaders: ctx.peerTrusted ? noHeadersToStrip : untrustedForwardingHeaders(ctx),
+    }
+  }
+
+  complete(ctx: GatewayContext, response: CompletedResponse): void {
+    if (!(ctx instanceof RequestContext) || ctx.completed) return
+    ctx.completed = true
+    if (!this.events.has('request.responded')) return
+    this.events.emit('request.responded', {
+      ctx,
+      status: response.status,
+      bytes: response.bytes,
+      durationMs: performance.now() - ctx.startTime,
+      answeredBy: ctx.answeredBy,
+      routeTemplate: response.routeTemplate,
+    })
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsStore) await this.config.store.close()
+  }
+
+  #createContext(raw: RawRequest): RequestContext {
+    const { config } = this
+    const canonical = canonicalizeTarget(raw.target)
+    const address = resolveClientAddress(raw.remoteAddress, raw.headers, config.trust)
+    const request = createGatewayRequest(raw, {
+      path: canonical.ok ? canonical.target.path : '',
+      encodedPath: canonical.ok ? canonical.target.encodedPath : '',
+      rawQuery: canonical.ok ? canonical.target.query : '',
+      ip: address.ip,
+      peerIp: address.peerIp,
+      body: createRequestBody(raw.body, { maxBytes: config.maxBodyBytes, maxJsonDepth: config.maxJsonDepth }),
+    })
+    const trace = parseTraceparent(raw.headers.get('traceparent'))
+    let requestId: string | undefined
+    if (config.trustIncomingRequestId) {
+      const incoming = raw.headers.get(config.requestIdHeader)
+      requestId = isAcceptableRequestId(incoming) ? incoming : trace?.traceId
+    }
+    const ctx = new RequestContext(request, requestId ?? newRequestId(), trace, config.clock)
+    ctx.responseHeaders.set(config.requestIdHeader, ctx.requestId)
+    if (!canonical.ok) ctx.targetRejection = canonical.rejection
+    ctx.peerTrusted = address.peerTrusted
+    return ctx
+  }
+}
+
+/** The forwarding headers present on a request whose peer is not a trusted proxy. */
+function untrustedForwardingHeaders(ctx: GatewayContext): readonly string[] {
+  const present = forwardingHeaders.filter((name) => ctx.request.headers.has(name))
+  return present.length === 0 ? noHeadersToStrip : present
+}
+
+/** Adds the context's response headers to a response, copying it when its headers are immutable. */
+function withHeaders(response: Response, headers: Headers): Response {
+  let merged: Response
+  try {
+    for (const [name, value] of headers) response.headers.set(name, value)
+    merged = response
+  } catch {
+    const copy = new Headers(response.headers)
+    for (const [name, value] of headers) copy.set(name, value)
+    merged = new Response(response.body, { status: response.status, statusText: response.statusText, headers: copy })
+  }
+  return merged
+}
+
+/**
+ * Creates the gateway engine from a config. Throws a {@link ConfigError} listing every problem
+ * when the config is invalid, so nothing is ever served with a broken config.
+ *
+ * @example
+ * ```ts
+ * const engine = createEngine({ trustedProxies: ['loopback'] })
+ * ```
+ */
+export function createEngine(config: GatewayConfig, options?: ResolveConfigOptions): Engine {
+  return new GatewayEngine(resolveConfig(config, options))
+}

@@ -1,0 +1,16 @@
+/** How a caller proved who they are. */
+export type CredentialKind = 'api-key' | 'jwt' | 'introspection' | 'mtls' | 'anonymous' | (string & {})
+
+/** Who the caller is, as authentication found it; later stages key on it. */
+export interface Principal {
+  /** The consumer id (an API consumer, a client, a user). */
+  readonly consumer: string
+  /** The groups (plans, roles) the consumer belongs to. */
+  readonly groups: readonly string[]
+  /** The OAuth scopes granted. */
+  readonly scopes: readonly string[]
+  /** The raw claims (JWT or introspection), if any. */
+  readonly claims: Readonly<Record<string, unknown>>
+  /** The kind of credential presented. */
+  readonly credential: CredentialKind
+}

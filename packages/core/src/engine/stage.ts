@@ -1,0 +1,52 @@
+import type { GatewayError } from '../errors/gateway-error'
+import type { GatewayContext } from './context'
+import type { Phase } from './phases'
+
+/**
+ * How a stage's denials count: `enforce` turns the request away; `report` only records what
+ * would have been denied and lets the request pass (a dry run).
+ */
+export type StageMode = 'enforce' | 'report'
+
+/** A stage's decision: let the request go on, answer it, or deny it. */
+export type StageDecision =
+  | { readonly action: 'continue' }
+  | { readonly action: 'respond'; readonly response: Response }
+  | { readonly action: 'deny'; readonly error: GatewayError }
+
+/**
+ * One step of the pipeline. `run` returns its decision as a value and throws only for the
+ * unexpected; a thrown {@link GatewayError} counts as a denial, anything else as an internal error.
+ *
+ * @example
+ * ```ts
+ * const readOnly: Stage = {
+ *   name: 'read-only',
+ *   phase: 'authorize',
+ *   run: (ctx) => (ctx.request.method === 'GET' ? proceed : deny(new GatewayError('...'))),
+ * }
+ * ```
+ */
+export interface Stage {
+  /** A short, unique name, used in events and logs. */
+  readonly name: string
+  /** The phase the stage runs in. */
+  readonly phase: Phase
+  /** `enforce` (default) or `report`. */
+  readonly mode?: StageMode
+  /** Decides what happens to the request. */
+  run(ctx: GatewayContext): StageDecision | Promise<StageDecision>
+}
+
+/** The decision to let the request go on. */
+export const proceed: StageDecision = Object.freeze({ action: 'continue' })
+
+/** The decision to deny the request with an error. */
+export function deny(error: GatewayError): StageDecision {
+  return { action: 'deny', error }
+}
+
+/** The decision to answer the request with a response (an upstream's, a handler's, a cache's). */
+export function respond(response: Response): StageDecision {
+  return { action: 'respond', response }
+}

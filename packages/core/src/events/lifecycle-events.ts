@@ -1,0 +1,49 @@
+import type { GatewayContext } from '../engine/context'
+import type { Phase } from '../engine/phases'
+import type { GatewayError } from '../errors/gateway-error'
+
+/** A request arrived and its context exists. */
+export interface RequestReceivedEvent {
+  readonly ctx: GatewayContext
+}
+
+/** A stage decided; one event per stage that ran. */
+export interface StageDecisionEvent {
+  readonly ctx: GatewayContext
+  readonly stage: string
+  readonly phase: Phase
+  /** What the stage decided. */
+  readonly action: 'continue' | 'respond' | 'deny'
+  /** False for a denial of a stage in `report` mode: recorded, not enforced. */
+  readonly enforced: boolean
+  /** How long the stage took, in milliseconds. */
+  readonly durationMs: number
+  /** The denial's error, for `deny`. */
+  readonly error?: GatewayError
+  /** What a stage threw, when it failed unexpectedly (the request got `gateway.internal_error`). */
+  readonly cause?: unknown
+}
+
+/** The response is finished (written to the socket, or handed to the runtime). */
+export interface RequestRespondedEvent {
+  readonly ctx: GatewayContext
+  readonly status: number
+  /** Response body bytes, when known. */
+  readonly bytes: number | undefined
+  /** From the gateway receiving the request to the response finishing, in milliseconds. */
+  readonly durationMs: number
+  /** Who answered: the app behind the gateway, or the gateway itself (a denial, upstream, cache). */
+  readonly answeredBy: 'app' | 'gateway'
+  /** The route template of whatever answered, when known (the framework's or a gateway route's). */
+  readonly routeTemplate: string | undefined
+}
+
+/** Every lifecycle event, by name. */
+export interface LifecycleEvents {
+  'request.received': RequestReceivedEvent
+  'stage.decision': StageDecisionEvent
+  'request.responded': RequestRespondedEvent
+}
+
+/** The name of a lifecycle event. */
+export type LifecycleEventName = keyof LifecycleEvents

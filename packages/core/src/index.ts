@@ -1,0 +1,46 @@
+export { parseByteSize } from './config/byte-size'
+export { defineGatewayConfig } from './config/define-config'
+export { editorConfigSchema } from './config/editor-schema'
+export type { Environment } from './config/env-references'
+export {
+  defaultMaxBodyBytes,
+  defaultMaxJsonDepth,
+  type ResolveConfigOptions,
+  type ResolvedGatewayConfig,
+  resolveConfig,
+} from './config/resolve-config'
+export { type GatewayConfig, gatewayConfigSchema } from './config/schema'
+export { type Clock, systemClock } from './engine/clock'
+export type { GatewayContext, GatewayVariables, StageTiming } from './engine/context'
+export { type CompletedResponse, createEngine, type Engine, type Outcome } from './engine/engine'
+export { isPhase, type Phase, phases } from './engine/phases'
+export type { CredentialKind, Principal } from './engine/principal'
+export { deny, proceed, respond, type Stage, type StageDecision, type StageMode } from './engine/stage'
+export { allErrorCodes, type ErrorCode, errorCodes, errorTypeBase } from './errors/codes'
+export { ConfigError, type ConfigProblem } from './errors/config-error'
+export { GatewayError, type GatewayErrorOptions, isGatewayError, type ProblemItem } from './errors/gateway-error'
+export { type ProblemDocument, problemMediaType, toProblemDocument, toProblemResponse } from './errors/problem'
+export { LifecycleEmitter, type LifecycleListener } from './events/event-emitter'
+export type {
+  LifecycleEventName,
+  LifecycleEvents,
+  RequestReceivedEvent,
+  RequestRespondedEvent,
+  StageDecisionEvent,
+} from './events/lifecycle-events'
+export { type BodySource, bodyTooLarge, concatChunks, type RequestBody, readLimited } from './request/body'
+export { type CanonicalizeResult, type CanonicalTarget, canonicalizeTarget } from './request/canonical-path'
+export {
+  type ClientAddress,
+  compileProxyTrust,
+  forwardingHeaders,
+  type ProxyTrust,
+  resolveClientAddress,
+} from './request/client-ip'
+export type { GatewayRequest, RawRequest } from './request/gateway-request'
+export { normalizeIpAddress } from './request/ip-address'
+export type { RequestHeaders } from './request/request-headers'
+export type { PeerCertificate, TlsInfo } from './request/tls-info'
+export { parseTraceparent, type TraceContext } from './request/trace-context'
+export { MemoryStore, type MemoryStoreOptions } from './store/memory-store'
+export type { CounterValue, Store } from './store/store'

@@ -1,0 +1,164 @@
+import { GatewayError } from '../errors/gateway-error'
+
+/**
+ * How an adapter hands the request body to the engine. The engine reads it at most once, and
+ * only when a stage asks for it.
+ */
+export interface BodySource {
+  /** The declared `Content-Length`, when there is one. */
+  readonly declaredLength: number | undefined
+  /** Whether the request has a body at all (a non-zero length, or a chunked one). */
+  readonly present: boolean
+  /**
+   * Reads the whole body, failing with `request.body_too_large` as soon as more than `limit`
+   * bytes arrive (before the body is buffered whole) and with `request.body_incomplete` when the
+   * client goes away. The app behind the gateway must still be able to read the body after this.
+   */
+  read(limit: number): Promise<Uint8Array>
+  /** A body the framework already parsed before the gateway ran (e.g. Express `req.body`). */
+  readonly parsed?: { readonly value: unknown }
+}
+
+/** The request body as stages see it: read lazily, once, within the configured limits. */
+export interface RequestBody {
+  /** Whether the request has a body. */
+  readonly present: boolean
+  /** The declared `Content-Length`, if any. */
+  readonly declaredLength: number | undefined
+  /** Whether the gateway has read the body (so adapters know to hand it on). */
+  readonly consumed: boolean
+  /** Whether the gateway has parsed the body as JSON. */
+  readonly parsedJson: boolean
+  /** The raw bytes. */
+  bytes(): Promise<Uint8Array>
+  /** The bytes decoded as UTF-8. */
+  text(): Promise<string>
+  /** The body parsed as JSON (`undefined` for an empty body), depth-checked. */
+  json(): Promise<unknown>
+}
+
+/** The limits the body reader enforces. */
+export interface BodyLimits {
+  readonly maxBytes: number
+  readonly maxJsonDepth: number
+}
+
+const utf8 = new TextDecoder()
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** Whether JSON text nests deeper than `maxDepth` arrays/objects; strings are skipped. */
+export function exceedsJsonDepth(text: string, maxDepth: number): boolean {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (inString) {
+      if (code === 92 /* \ */) i++
+      else if (code === 34 /* " */) inString = false
+    } else if (code === 34) {
+      inString = true
+    } else if (code === 123 /* { */ || code === 91 /* [ */) {
+      if (++depth > maxDepth) return true
+    } else if (code === 125 /* } */ || code === 93 /* ] */) {
+      depth--
+    }
+  }
+  return false
+}
+
+/** Creates the lazy, read-once {@link RequestBody} over an adapter's {@link BodySource}. */
+export function createRequestBody(source: BodySource, limits: BodyLimits): RequestBody {
+  let bytesPromise: Promise<Uint8Array> | undefined
+  let jsonPromise: Promise<unknown> | undefined
+  const bytes = (): Promise<Uint8Array> => {
+    if (bytesPromise === undefined) {
+      if (source.declaredLength !== undefined && source.declaredLength > limits.maxBytes) {
+        bytesPromise = Promise.reject(bodyTooLarge(limits.maxBytes))
+      } else {
+        bytesPromise = source.present ? source.read(limits.maxBytes) : Promise.resolve(new Uint8Array(0))
+      }
+    }
+    return bytesPromise
+  }
+  const parseJson = async (): Promise<unknown> => {
+    if (source.parsed !== undefined) return source.parsed.value
+    const raw = await bytes()
+    if (raw.length === 0) return undefined
+    let text: string
+    try {
+      text = strictUtf8.decode(raw)
+    } catch {
+      throw new GatewayError('request.invalid_json', { detail: 'The body is not valid UTF-8.' })
+    }
+    if (exceedsJsonDepth(text, limits.maxJsonDepth)) {
+      throw new GatewayError('request.json_too_deep', {
+        detail: `The body nests arrays and objects deeper than ${limits.maxJsonDepth} levels.`,
+      })
+    }
+    try {
+      return JSON.parse(text)
+    } catch {
+      throw new GatewayError('request.invalid_json', { detail: 'The body could not be parsed as JSON.' })
+    }
+  }
+  return {
+    present: source.present,
+    declaredLength: source.declaredLength,
+    get consumed() {
+      return bytesPromise !== undefined
+    },
+    get parsedJson() {
+      return jsonPromise !== undefined
+    },
+    bytes,
+    text: async () => utf8.decode(await bytes()),
+    json: () => {
+      jsonPromise ??= parseJson()
+      return jsonPromise
+    },
+  }
+}
+
+/** The error for a body over the limit. */
+export function bodyTooLarge(maxBytes: number): GatewayError {
+  return new GatewayError('request.body_too_large', {
+    detail: `The request body exceeds the limit of ${maxBytes} bytes.`,
+    headers: { connection: 'close' },
+  })
+}
+
+/**
+ * Reads a Web stream (or any async iterable of byte chunks) whole, failing as soon as it grows
+ * past `limit`; the stream is cancelled then, so no more of it is read.
+ */
+export async function readLimited(
+  stream: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
+  limit: number,
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = []
+  let total = 0
+  const iterable = stream as AsyncIterable<Uint8Array>
+  try {
+    for await (const chunk of iterable) {
+      total += chunk.byteLength
+      if (total > limit) throw bodyTooLarge(limit)
+      chunks.push(chunk)
+    }
+  } catch (error) {
+    if (error instanceof GatewayError) throw error
+    throw new GatewayError('request.body_incomplete', { detail: 'The request body ended early.', cause: error })
+  }
+  return concatChunks(chunks, total)
+}
+
+/** Joins byte chunks into one array. */
+export function concatChunks(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array
+  const result = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    result.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return result
+}
