@@ -1,3 +1,4 @@
+export { meterNodeResponse, type NodeResponseLike } from './adapter/response-meter'
 export { parseByteSize } from './config/byte-size'
 export { defineGatewayConfig } from './config/define-config'
 export { editorConfigSchema } from './config/editor-schema'
@@ -40,6 +41,7 @@ export {
 export type { GatewayRequest, RawRequest } from './request/gateway-request'
 export { normalizeIpAddress } from './request/ip-address'
 export type { RequestHeaders } from './request/request-headers'
+export { type TlsSocketLike, tlsInfoFromSocket } from './request/socket-tls'
 export type { PeerCertificate, TlsInfo } from './request/tls-info'
 export { parseTraceparent, type TraceContext } from './request/trace-context'
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store'

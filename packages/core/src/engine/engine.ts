@@ -4,7 +4,7 @@ import { GatewayError, isGatewayError } from '../errors/gateway-error'
 import { toProblemResponse } from '../errors/problem'
 import { LifecycleEmitter } from '../events/event-emitter'
 import { createRequestBody } from '../request/body'
-import { canonicalizeTarget } from '../request/canonical-path'
+import { type CanonicalTarget, canonicalizeTarget } from '../request/canonical-path'
 import { forwardingHeaders, resolveClientAddress } from '../request/client-ip'
 import { createGatewayRequest, type RawRequest } from '../request/gateway-request'
 import { isAcceptableRequestId, newRequestId } from '../request/request-id'
@@ -82,7 +82,7 @@ class GatewayEngine implements Engine {
   }
 
   async handle(raw: RawRequest): Promise<Outcome> {
-    const ctx = this.#createContext(raw)
+    const { ctx, canonical } = this.#createContext(raw)
     if (this.events.has('request.received')) this.events.emit('request.received', { ctx })
     for (const stage of this.#stages) {
       const started = performance.now()
@@ -128,10 +128,15 @@ class GatewayEngine implements Engine {
       }
     }
     const { request } = ctx
+    const target = request.rawQuery === '' ? request.encodedPath : `${request.encodedPath}?${request.rawQuery}`
+    if (canonical !== undefined && raw.routesCanonically !== undefined && !raw.routesCanonically(canonical)) {
+      ctx.answeredBy = 'gateway'
+      return { kind: 'respond', ctx, response: canonicalRedirect(target, ctx.responseHeaders) }
+    }
     return {
       kind: 'continue',
       ctx,
-      target: request.rawQuery === '' ? request.encodedPath : `${request.encodedPath}?${request.rawQuery}`,
+      target,
       stripHeaders: ctx.peerTrusted ? noHeadersToStrip : untrustedForwardingHeaders(ctx),
     }
   }
@@ -154,7 +159,7 @@ class GatewayEngine implements Engine {
     if (this.#ownsStore) await this.config.store.close()
   }
 
-  #createContext(raw: RawRequest): RequestContext {
+  #createContext(raw: RawRequest): { ctx: RequestContext; canonical: CanonicalTarget | undefined } {
     const { config } = this
     const canonical = canonicalizeTarget(raw.target)
     const address = resolveClientAddress(raw.remoteAddress, raw.headers, config.trust)
@@ -176,7 +181,7 @@ class GatewayEngine implements Engine {
     ctx.responseHeaders.set(config.requestIdHeader, ctx.requestId)
     if (!canonical.ok) ctx.targetRejection = canonical.rejection
     ctx.peerTrusted = address.peerTrusted
-    return ctx
+    return { ctx, canonical: canonical.ok ? canonical.target : undefined }
   }
 }
 
@@ -184,6 +189,12 @@ class GatewayEngine implements Engine {
 function untrustedForwardingHeaders(ctx: GatewayContext): readonly string[] {
   const present = forwardingHeaders.filter((name) => ctx.request.headers.has(name))
   return present.length === 0 ? noHeadersToStrip : present
+}
+
+/** The permanent, method-preserving redirect to the canonical target. */
+function canonicalRedirect(target: string, headers: Headers): Response {
+  const response = new Response(null, { status: 308, headers: { location: target, 'content-length': '0' } })
+  return withHeaders(response, headers)
 }
 
 /** Adds the context's response headers to a response, copying it when its headers are immutable. */

@@ -1,6 +1,8 @@
 import { errorCodes, errorTypeBase } from './codes'
 import type { GatewayError } from './gateway-error'
 
+const encoder = new TextEncoder()
+
 /** The media type of every error response. */
 export const problemMediaType = 'application/problem+json'
 
@@ -36,8 +38,10 @@ export function toProblemDocument(error: GatewayError, requestId?: string): Prob
 
 /** Builds the `application/problem+json` response for a {@link GatewayError}. */
 export function toProblemResponse(error: GatewayError, requestId?: string): Response {
+  const body = encoder.encode(JSON.stringify(toProblemDocument(error, requestId)))
   const headers = new Headers(error.headers)
   headers.set('content-type', problemMediaType)
+  headers.set('content-length', String(body.byteLength))
   headers.set('cache-control', 'no-store')
-  return new Response(JSON.stringify(toProblemDocument(error, requestId)), { status: error.status, headers })
+  return new Response(body, { status: error.status, headers })
 }

@@ -1,5 +1,6 @@
 import { parse as parseCookies } from 'cookie'
 import type { BodySource, RequestBody } from './body'
+import type { CanonicalTarget } from './canonical-path'
 import type { RequestHeaders } from './request-headers'
 import type { TlsInfo } from './tls-info'
 
@@ -48,6 +49,13 @@ export interface RawRequest {
   readonly tls: TlsInfo | undefined
   readonly body: BodySource
   readonly routeTemplate?: string | undefined
+  /**
+   * For adapters that cannot hand the canonical target to the app (Hono routes before middleware
+   * runs): whether the app routes the canonical target the same as the target it received. When it
+   * does not, the engine answers with a 308 redirect to the canonical target instead of letting the
+   * app serve a path other than the one the stages checked.
+   */
+  readonly routesCanonically?: ((target: CanonicalTarget) => boolean) | undefined
   readonly raw: unknown
 }
 

@@ -1,0 +1,2 @@
+export * from '@portcullis/core'
+export { type ExpressGateway, gateway } from './gateway'

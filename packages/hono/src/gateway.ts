@@ -1,0 +1,204 @@
+import {
+  createEngine,
+  type Engine,
+  type GatewayConfig,
+  type GatewayContext,
+  meterNodeResponse,
+  type NodeResponseLike,
+  type RawRequest,
+  readLimited,
+  type TlsInfo,
+  type TlsSocketLike,
+  tlsInfoFromSocket,
+} from '@portcullis/core'
+import type { Context, MiddlewareHandler } from 'hono'
+import { matchedRoutes } from 'hono/route'
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The Portcullis context of this request, once the gateway has let it through. */
+    portcullis: GatewayContext
+  }
+}
+
+/** What the runtime says about the connection: Hono's core cannot know it on every runtime. */
+export interface ConnectionInfo {
+  /** The socket peer address. */
+  readonly remoteAddress: string | undefined
+  /** TLS details, for TLS connections. */
+  readonly tls?: TlsInfo | undefined
+  /** The request target exactly as received, when the runtime keeps it. */
+  readonly target?: string | undefined
+}
+
+/** Options of the Hono {@link gateway}. */
+export interface HonoGatewayOptions {
+  /**
+   * Reads the connection from the context. Default: `c.env.incoming` on @hono/node-server (socket
+   * address, TLS, raw target); elsewhere, pass your runtime's, e.g. Bun's `server.requestIP`.
+   */
+  connectionInfo?: (c: Context) => ConnectionInfo
+}
+
+/** The Hono middleware, with the engine behind it. */
+export interface HonoGateway extends MiddlewareHandler {
+  /** The engine: its events, store and config. */
+  readonly engine: Engine
+  /** Releases what the gateway opened. */
+  close(): Promise<void>
+}
+
+interface NodeServerEnv {
+  incoming?: { url?: string; socket?: TlsSocketLike & { remoteAddress?: string } }
+  outgoing?: NodeResponseLike
+}
+
+/** On @hono/node-server the Node request is `c.env.incoming`. */
+function nodeServerConnection(c: Context): ConnectionInfo {
+  const incoming = (c.env as NodeServerEnv | undefined)?.incoming
+  return {
+    remoteAddress: incoming?.socket?.remoteAddress,
+    tls: tlsInfoFromSocket(incoming?.socket),
+    target: incoming?.url,
+  }
+}
+
+const targetOf = (url: string): string => {
+  const start = url.indexOf('/', url.indexOf('//') + 2)
+  return start === -1 ? '/' : url.slice(start)
+}
+
+const decodePath = (path: string): string => {
+  try {
+    return decodeURI(path)
+  } catch {
+    return path
+  }
+}
+
+/**
+ * Creates the Portcullis middleware for Hono 4. Register it first (`app.use(gateway(config))`)
+ * so it checks every request before the app's handlers. Throws a `ConfigError` listing every
+ * problem when the config is invalid.
+ *
+ * The app then reads the context with `c.get('portcullis')`; a body the gateway read is still
+ * readable through `c.req` (and `c.req.raw`). Hono routes a request before middleware runs, so a
+ * non-canonical path (e.g. `//users`) is answered with a 308 redirect to the canonical one.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from 'hono'
+ * import { gateway } from '@portcullis/hono'
+ * const app = new Hono()
+ * app.use(gateway({ trustedProxies: ['loopback'] }))
+ * app.get('/hello', (c) => c.json({ requestId: c.get('portcullis').requestId }))
+ * ```
+ */
+export function gateway(config: GatewayConfig, options: HonoGatewayOptions = {}): HonoGateway {
+  const engine = createEngine(config)
+  const connectionInfo = options.connectionInfo ?? nodeServerConnection
+
+  /** The template of the route that will answer: Hono runs the first matched handler after the gateway. */
+  const expectedRouteTemplate = (c: Context): string | undefined => {
+    const routes = matchedRoutes(c)
+    for (let i = c.req.routeIndex + 1; i < routes.length; i++) {
+      const route = routes[i]
+      if (route !== undefined && route.handler.length < 2) return route.path
+    }
+    return undefined
+  }
+
+  /** The template of the route that answered, once the response is done. */
+  const answeredRouteTemplate = (c: Context): string | undefined => {
+    const route = matchedRoutes(c)[c.req.routeIndex]
+    return route === undefined || route.handler === middleware ? undefined : route.path
+  }
+
+  const rawRequest = (c: Context): RawRequest => {
+    const connection = connectionInfo(c)
+    const request = c.req.raw
+    const lengthHeader = request.headers.get('content-length')
+    const declaredLength = lengthHeader === null ? undefined : Number(lengthHeader)
+    return {
+      method: request.method,
+      target: connection.target ?? targetOf(request.url),
+      headers: request.headers,
+      remoteAddress: connection.remoteAddress,
+      tls: connection.tls,
+      body: {
+        declaredLength,
+        present: (declaredLength !== undefined && declaredLength > 0) || request.headers.has('transfer-encoding'),
+        async read(limit) {
+          const bytes = request.body === null ? new Uint8Array(0) : await readLimited(request.body, limit)
+          // The app still reads the body: through c.req (Hono's body cache) and through c.req.raw.
+          if (request.method !== 'GET' && request.method !== 'HEAD')
+            c.req.raw = new Request(request, { body: bytes as BodyInit })
+          c.req.bodyCache.arrayBuffer = Promise.resolve(
+            bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+          ) as never
+          return bytes
+        },
+      },
+      routeTemplate: expectedRouteTemplate(c),
+      routesCanonically: (target) => decodePath(target.encodedPath) === c.req.path,
+      raw: c,
+    }
+  }
+
+  const middleware: MiddlewareHandler = async function portcullis(c, next) {
+    const outcome = await engine.handle(rawRequest(c))
+    const { ctx } = outcome
+    // On @hono/node-server the Node response is metered; elsewhere the Response is all there is.
+    const outgoing = (c.env as NodeServerEnv | undefined)?.outgoing
+    if (outgoing !== undefined) {
+      meterNodeResponse(outgoing, (status, bytes) =>
+        engine.complete(ctx, { status, bytes, routeTemplate: answeredRouteTemplate(c) }),
+      )
+    }
+    if (outcome.kind === 'respond') {
+      if (outgoing === undefined)
+        engine.complete(ctx, { status: outcome.response.status, bytes: contentLength(outcome.response) })
+      return outcome.response
+    }
+    if (outcome.stripHeaders.length > 0) stripRequestHeaders(c, outcome.stripHeaders)
+    c.set('portcullis', ctx)
+    if (ctx.request.body.parsedJson) c.req.bodyCache.json = ctx.request.body.json() as Promise<unknown> as never
+    await next()
+    addResponseHeaders(c, ctx.responseHeaders)
+    if (outgoing === undefined)
+      engine.complete(ctx, {
+        status: c.res.status,
+        bytes: contentLength(c.res),
+        routeTemplate: answeredRouteTemplate(c),
+      })
+    return undefined
+  }
+  return Object.assign(middleware, { engine, close: () => engine.close() })
+}
+
+function contentLength(response: Response): number | undefined {
+  const header = response.headers.get('content-length')
+  return header === null ? undefined : Number(header)
+}
+
+/** Removes spoofed forwarding headers; a runtime's request headers may be immutable, so copy then. */
+function stripRequestHeaders(c: Context, names: readonly string[]): void {
+  try {
+    for (const name of names) c.req.raw.headers.delete(name)
+  } catch {
+    const headers = new Headers(c.req.raw.headers)
+    for (const name of names) headers.delete(name)
+    c.req.raw = new Request(c.req.raw, { headers })
+  }
+}
+
+/** Adds the gateway's response headers to whatever the app answered; copies an immutable response. */
+function addResponseHeaders(c: Context, headers: Headers): void {
+  try {
+    for (const [name, value] of headers) c.res.headers.set(name, value)
+  } catch {
+    const copy = new Headers(c.res.headers)
+    for (const [name, value] of headers) copy.set(name, value)
+    c.res = new Response(c.res.body, { status: c.res.status, statusText: c.res.statusText, headers: copy })
+  }
+}

@@ -1,0 +1,94 @@
+import { Readable } from 'node:stream'
+import { createEngine, type Engine, type GatewayConfig, type GatewayContext } from '@portcullis/core'
+import { toRawRequest, trackResponse } from '@portcullis/node'
+import type { Context, Middleware, Next } from 'koa'
+
+declare module 'koa' {
+  interface DefaultState {
+    /** The Portcullis context of this request, once the gateway has let it through. */
+    portcullis?: GatewayContext
+  }
+}
+
+/** The Koa middleware, with the engine behind it. */
+export interface KoaGateway extends Middleware {
+  /** The engine: its events, store and config. */
+  readonly engine: Engine
+  /** Releases what the gateway opened. */
+  close(): Promise<void>
+}
+
+// Bodies up to this size with a declared length are handed to Koa as a buffer; others stream.
+const bufferedBodyLimit = 64 * 1024
+
+/** Hands a gateway response to Koa, so Koa's own response handling (and upstream middleware) applies. */
+async function respondWith(ctx: Context, response: Response): Promise<void> {
+  ctx.status = response.status
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN)
+  if (response.body === null) {
+    // Koa turns a null body into 204; an empty one keeps the status (e.g. a 308 redirect).
+    ctx.body = ''
+    ctx.remove('content-type')
+  } else if (declared <= bufferedBodyLimit) ctx.body = Buffer.from(await response.arrayBuffer())
+  else ctx.body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
+  for (const [name, value] of response.headers) if (name !== 'set-cookie') ctx.set(name, value)
+  const cookies = response.headers.getSetCookie()
+  if (cookies.length > 0) ctx.append('set-cookie', cookies)
+}
+
+const pathOf = (target: string): string => {
+  const query = target.indexOf('?')
+  return query === -1 ? target : target.slice(0, query)
+}
+
+/**
+ * Creates the Portcullis middleware for Koa 3. Use it first, so it checks every request before the
+ * app's own middleware. Throws a `ConfigError` listing every problem when the config is invalid.
+ *
+ * The app then sees the canonical path in `ctx.url`, the context in `ctx.state.portcullis`, and the
+ * body as it would without the gateway; a body the gateway parsed as JSON is in `ctx.request.body`.
+ *
+ * @example
+ * ```ts
+ * import Koa from 'koa'
+ * import { gateway } from '@portcullis/koa'
+ * const app = new Koa()
+ * app.use(gateway({ trustedProxies: ['loopback'] }))
+ * app.use((ctx) => { ctx.body = { requestId: ctx.state.portcullis?.requestId } })
+ * ```
+ */
+export function gateway(config: GatewayConfig): KoaGateway {
+  const engine = createEngine(config)
+  const middleware = async function portcullis(ctx: Context, next: Next): Promise<void> {
+    const request = ctx.request as typeof ctx.request & { body?: unknown }
+    // Under koa-mount, ctx.url has lost the mount path: the canonical target cannot be handed over.
+    const mounted = ctx.url !== ctx.originalUrl
+    const outcome = await engine.handle(
+      toRawRequest(ctx.req, {
+        target: ctx.originalUrl,
+        parsedBody: request.body === undefined ? undefined : { value: request.body },
+        routesCanonically: mounted ? (target) => pathOf(ctx.originalUrl) === target.encodedPath : undefined,
+        raw: ctx,
+      }),
+    )
+    trackResponse(
+      engine,
+      outcome.ctx,
+      ctx.req,
+      ctx.res,
+      () => (ctx as Context & { _matchedRoute?: string })._matchedRoute,
+    )
+    if (outcome.kind === 'respond') {
+      await respondWith(ctx, outcome.response)
+      return
+    }
+    for (const name of outcome.stripHeaders) delete ctx.req.headers[name]
+    for (const [name, value] of outcome.ctx.responseHeaders) ctx.set(name, value)
+    if (!mounted && ctx.url !== outcome.target) ctx.url = outcome.target
+    ctx.state.portcullis = outcome.ctx
+    if (outcome.ctx.request.body.parsedJson && request.body === undefined)
+      request.body = await outcome.ctx.request.body.json()
+    await next()
+  }
+  return Object.assign(middleware, { engine, close: () => engine.close() })
+}

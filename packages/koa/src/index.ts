@@ -1,0 +1,2 @@
+export * from '@portcullis/core'
+export { gateway, type KoaGateway } from './gateway'

@@ -1,0 +1,30 @@
+import type { IncomingMessage } from 'node:http'
+import { type CanonicalTarget, type RawRequest, type TlsSocketLike, tlsInfoFromSocket } from '@portcullis/core'
+import { NodeRequestHeaders } from './node-headers'
+import { nodeBodySource } from './replayable-body'
+
+/** How a Node-based adapter describes its request beyond the `IncomingMessage` itself. */
+export interface NodeRequestOptions {
+  /** The request target the gateway checks. Default: `req.url`. */
+  target?: string | undefined
+  /** A body the framework parsed before the gateway ran. */
+  parsedBody?: { readonly value: unknown } | undefined
+  /** See `RawRequest.routesCanonically`; for adapters that cannot rewrite the target. */
+  routesCanonically?: ((target: CanonicalTarget) => boolean) | undefined
+  /** The framework object handed to stages as `request.raw`. Default: the `IncomingMessage`. */
+  raw?: unknown
+}
+
+/** Builds the engine's view of a Node request: headers, socket address, TLS, a replayable body. */
+export function toRawRequest(req: IncomingMessage, options: NodeRequestOptions = {}): RawRequest {
+  return {
+    method: req.method ?? 'GET',
+    target: options.target ?? req.url ?? '/',
+    headers: new NodeRequestHeaders(req.headers),
+    remoteAddress: req.socket?.remoteAddress,
+    tls: tlsInfoFromSocket(req.socket as TlsSocketLike | null),
+    body: nodeBodySource(req, { parsed: options.parsedBody }),
+    routesCanonically: options.routesCanonically,
+    raw: options.raw ?? req,
+  }
+}

@@ -1,0 +1,42 @@
+import type { ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+
+// Bodies up to this size with a declared length are written in one go; larger or unknown ones stream.
+const bufferedBodyLimit = 64 * 1024
+
+/** Copies a Fetch `Response`'s status and headers onto a Node response (`Set-Cookie` stays split). */
+export function writeHead(res: ServerResponse, response: Response): void {
+  res.statusCode = response.status
+  if (response.statusText !== '') res.statusMessage = response.statusText
+  for (const [name, value] of response.headers) {
+    if (name !== 'set-cookie') res.setHeader(name, value)
+  }
+  const cookies = response.headers.getSetCookie()
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies)
+}
+
+/**
+ * Writes a Fetch `Response` to a Node response: small bodies in one write, others streamed with
+ * backpressure. Resolves when the response is finished or the client has gone away.
+ */
+export async function writeResponse(res: ServerResponse, response: Response, method: string): Promise<void> {
+  writeHead(res, response)
+  const body = response.body
+  if (body === null || method === 'HEAD') {
+    await body?.cancel()
+    res.end()
+    return
+  }
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN)
+  if (declared <= bufferedBodyLimit) {
+    res.end(new Uint8Array(await response.arrayBuffer()))
+    return
+  }
+  try {
+    await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), res)
+  } catch {
+    // The client went away or the body failed midway: the socket is already torn down.
+    res.destroy()
+  }
+}

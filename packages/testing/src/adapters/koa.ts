@@ -1,0 +1,40 @@
+import type { IncomingMessage } from 'node:http'
+import { bodyParser } from '@koa/bodyparser'
+import Router from '@koa/router'
+import { gateway } from '@portcullis/koa'
+import Koa from 'koa'
+import { listen } from '../listen'
+import { type AdapterFixture, echo } from './fixture'
+
+async function readStream(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** Koa 3 with `app.use(gateway(config))` first, then @koa/bodyparser and @koa/router. */
+export const koaFixture: AdapterFixture = {
+  name: 'koa',
+  rewritesTarget: true,
+  knowsRouteTemplates: true,
+  async start(config, options = {}) {
+    const gw = gateway(config)
+    const app = new Koa()
+    const router = new Router()
+    const reply = (ctx: Koa.Context, body?: unknown) => {
+      ctx.body = echo('koa', ctx.method, ctx.url, ctx.state.portcullis, (name) => ctx.get(name) || undefined, body)
+    }
+    router.get('/users/:id', (ctx) => reply(ctx))
+    router.post('/json', (ctx) => reply(ctx, (ctx.request as { body?: unknown }).body ?? null))
+    router.all('/{*rest}', (ctx) => reply(ctx))
+    app.use(gw)
+    app.use(async (ctx, next) => {
+      if (ctx.path === '/raw' && ctx.method === 'POST') return reply(ctx, await readStream(ctx.req))
+      return next()
+    })
+    app.use(bodyParser())
+    app.use(router.routes())
+    const server = await listen(app.callback(), options.tls)
+    return { url: server.url, engine: gw.engine, close: async () => (await server.close(), await gw.close()) }
+  },
+}

@@ -1,0 +1,31 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { gateway } from '@portcullis/node'
+import { listen } from '../listen'
+import { type AdapterFixture, echo } from './fixture'
+
+async function readStream(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** node:http with `gateway(config).wrap(listener)`. */
+export const nodeFixture: AdapterFixture = {
+  name: 'node',
+  rewritesTarget: true,
+  knowsRouteTemplates: false,
+  async start(config, options = {}) {
+    const gw = gateway(config)
+    const app = async (req: IncomingMessage, res: ServerResponse) => {
+      const url = req.url ?? '/'
+      const header = (name: string) => req.headers[name] as string | undefined
+      let body: unknown
+      if (url === '/json' && req.method === 'POST') body = JSON.parse((await readStream(req)) || 'null')
+      if (url === '/raw' && req.method === 'POST') body = await readStream(req)
+      res.setHeader('content-type', 'application/json')
+      res.end(JSON.stringify(echo('node', req.method ?? 'GET', url, req.portcullis, header, body)))
+    }
+    const server = await listen(gw.wrap(app), options.tls)
+    return { url: server.url, engine: gw.engine, close: async () => (await server.close(), await gw.close()) }
+  },
+}

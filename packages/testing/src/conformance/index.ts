@@ -1,0 +1,19 @@
+import type { AdapterFixture } from '../adapters/fixture'
+import { bodyCases } from './body'
+import { canonicalPathCases } from './canonical-paths'
+import { clientIpCases } from './client-ip'
+import { lifecycleCases } from './lifecycle'
+import { problemCases } from './problems'
+import { requestIdCases } from './request-ids'
+import { tlsCases } from './tls'
+
+/** Registers every conformance case for one adapter. Later features add their cases here. */
+export function conformanceSuite(adapter: AdapterFixture): void {
+  requestIdCases(adapter)
+  problemCases(adapter)
+  canonicalPathCases(adapter)
+  bodyCases(adapter)
+  clientIpCases(adapter)
+  tlsCases(adapter)
+  lifecycleCases(adapter)
+}

@@ -1,0 +1,5 @@
+export { type AdapterFixture, adapterFixtures, type EchoBody, type RunningFixture } from './adapters/index'
+export { conformanceSuite } from './conformance/index'
+export { type Listening, listen } from './listen'
+export { createTestPki, type KeyPairPem, type TestPki } from './pki'
+export { type RawHttpOptions, type RawResponse, rawHttp } from './raw-http'
