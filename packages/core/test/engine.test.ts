@@ -55,7 +55,17 @@ describe('engine pipeline', () => {
   it('stops at an enforced denial with a problem+json response', async () => {
     const later: string[] = []
     const engine = engineWith({
-      stages: [denyAll('gate', 'authorize'), { name: 'after', phase: 'limit', run: () => (later.push('x'), proceed) }],
+      stages: [
+        denyAll('gate', 'authorize'),
+        {
+          name: 'after',
+          phase: 'limit',
+          run: () => {
+            later.push('x')
+            return proceed
+          },
+        },
+      ],
     })
     const outcome = await engine.handle(rawRequest({ headers: { 'x-request-id': 'req-1' } }))
     if (outcome.kind !== 'respond') throw new Error('expected a response')
@@ -111,7 +121,16 @@ describe('engine pipeline', () => {
 
   it('counts a thrown GatewayError as a denial', async () => {
     const engine = engineWith({
-      stages: [{ name: 'body', phase: 'validate', run: async (ctx) => (await ctx.request.body.json(), proceed) }],
+      stages: [
+        {
+          name: 'body',
+          phase: 'validate',
+          run: async (ctx) => {
+            await ctx.request.body.json()
+            return proceed
+          },
+        },
+      ],
     })
     const outcome = await engine.handle(rawRequest({ method: 'POST', body: '{"a":' }))
     if (outcome.kind !== 'respond') throw new Error('expected a response')
@@ -122,7 +141,14 @@ describe('engine pipeline', () => {
   it('passes a stage response on, with the response headers added', async () => {
     const engine = engineWith({
       stages: [
-        { name: 'headers', phase: 'limit', run: (ctx) => (ctx.responseHeaders.set('ratelimit', '"x";r=1'), proceed) },
+        {
+          name: 'headers',
+          phase: 'limit',
+          run: (ctx) => {
+            ctx.responseHeaders.set('ratelimit', '"x";r=1')
+            return proceed
+          },
+        },
         { name: 'handler', phase: 'route', run: () => respond(Response.json({ ok: true }, { status: 201 })) },
       ],
     })
@@ -227,7 +253,10 @@ describe('request body', () => {
   const readingStage: Stage = {
     name: 'reader',
     phase: 'validate',
-    run: async (ctx) => (await ctx.request.body.json(), proceed),
+    run: async (ctx) => {
+      await ctx.request.body.json()
+      return proceed
+    },
   }
 
   it('refuses a declared length over the limit before reading', async () => {
@@ -249,7 +278,16 @@ describe('request body', () => {
   it('reads the body once and caches the parse', async () => {
     let reads = 0
     const raw = rawRequest({ method: 'POST', body: '{"a":1}' })
-    const counted = { ...raw, body: { ...raw.body, read: (limit: number) => (reads++, raw.body.read(limit)) } }
+    const counted = {
+      ...raw,
+      body: {
+        ...raw.body,
+        read: (limit: number) => {
+          reads++
+          return raw.body.read(limit)
+        },
+      },
+    }
     const engine = engineWith({ stages: [readingStage, { ...readingStage, name: 'again' }] })
     const outcome = await engine.handle(counted)
     expect(reads).toBe(1)

@@ -27,6 +27,13 @@ export const expressFixture: AdapterFixture = {
     app.post('/json', (req, res) => reply(req, res, req.body ?? null))
     app.all('/{*rest}', (req, res) => reply(req, res))
     const server = await listen(app, options.tls)
-    return { url: server.url, engine: gw.engine, close: async () => (await server.close(), await gw.close()) }
+    return {
+      url: server.url,
+      engine: gw.engine,
+      close: async () => {
+        await server.close()
+        await gw.close()
+      },
+    }
   },
 }

@@ -31,6 +31,13 @@ export const honoFixture: AdapterFixture = {
     app.post('/raw', async (c) => reply(c, await c.req.raw.text()))
     app.all('*', (c) => reply(c))
     const server = await listen(getRequestListener(app.fetch), options.tls)
-    return { url: server.url, engine: gw.engine, close: async () => (await server.close(), await gw.close()) }
+    return {
+      url: server.url,
+      engine: gw.engine,
+      close: async () => {
+        await server.close()
+        await gw.close()
+      },
+    }
   },
 }

@@ -35,6 +35,13 @@ export const koaFixture: AdapterFixture = {
     app.use(bodyParser())
     app.use(router.routes())
     const server = await listen(app.callback(), options.tls)
-    return { url: server.url, engine: gw.engine, close: async () => (await server.close(), await gw.close()) }
+    return {
+      url: server.url,
+      engine: gw.engine,
+      close: async () => {
+        await server.close()
+        await gw.close()
+      },
+    }
   },
 }

@@ -26,6 +26,13 @@ export const nodeFixture: AdapterFixture = {
       res.end(JSON.stringify(echo('node', req.method ?? 'GET', url, req.portcullis, header, body)))
     }
     const server = await listen(gw.wrap(app), options.tls)
-    return { url: server.url, engine: gw.engine, close: async () => (await server.close(), await gw.close()) }
+    return {
+      url: server.url,
+      engine: gw.engine,
+      close: async () => {
+        await server.close()
+        await gw.close()
+      },
+    }
   },
 }
