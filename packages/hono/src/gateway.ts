@@ -63,6 +63,9 @@ function nodeServerConnection(c: Context): ConnectionInfo {
   }
 }
 
+// Methods whose requests have no body unless they say so; their lazy body is not touched.
+const bodiless = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE'])
+
 const targetOf = (url: string): string => {
   const start = url.indexOf('/', url.indexOf('//') + 2)
   return start === -1 ? '/' : url.slice(start)
@@ -127,7 +130,10 @@ export function gateway(config: GatewayConfig, options: HonoGatewayOptions = {})
       tls: connection.tls,
       body: {
         declaredLength,
-        present: (declaredLength !== undefined && declaredLength > 0) || request.headers.has('transfer-encoding'),
+        present:
+          declaredLength === undefined
+            ? request.headers.has('transfer-encoding') || (!bodiless.has(request.method) && request.body !== null)
+            : declaredLength > 0,
         async read(limit) {
           const bytes = request.body === null ? new Uint8Array(0) : await readLimited(request.body, limit)
           // The app still reads the body: through c.req (Hono's body cache) and through c.req.raw.

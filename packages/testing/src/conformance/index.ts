@@ -5,6 +5,7 @@ import { clientIpCases } from './client-ip'
 import { lifecycleCases } from './lifecycle'
 import { problemCases } from './problems'
 import { requestIdCases } from './request-ids'
+import { responseCases } from './responses'
 import { tlsCases } from './tls'
 
 /** Registers every conformance case for one adapter. Later features add their cases here. */
@@ -15,5 +16,6 @@ export function conformanceSuite(adapter: AdapterFixture): void {
   bodyCases(adapter)
   clientIpCases(adapter)
   tlsCases(adapter)
+  responseCases(adapter)
   lifecycleCases(adapter)
 }

@@ -1,0 +1,68 @@
+import { proceed, type Stage } from '@portcullis/core'
+import { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import { gateway } from '../src/index'
+
+describe('@portcullis/hono on a fetch runtime (no Node server)', () => {
+  it('runs the pipeline through app.request()', async () => {
+    const app = new Hono()
+    app.use(gateway({}))
+    app.get('/users/:id', (c) =>
+      c.json({
+        id: c.req.param('id'),
+        requestId: c.get('portcullis').requestId,
+        ip: c.get('portcullis').request.ip ?? null,
+      }),
+    )
+    const ok = await app.request('/users/7', { headers: { 'x-request-id': 'fetch-1' } })
+    expect(ok.status).toBe(200)
+    expect(ok.headers.get('x-request-id')).toBe('fetch-1')
+    expect(await ok.json()).toEqual({ id: '7', requestId: 'fetch-1', ip: null })
+    const refused = await app.request('/users/..%2Fadmin')
+    expect(refused.status).toBe(400)
+    expect((await refused.json()).code).toBe('request.path_encoded_separator')
+  })
+
+  it('takes the connection from connectionInfo and the template from the router up front', async () => {
+    const templates: (string | undefined)[] = []
+    const seesTemplate: Stage = {
+      name: 'sees-template',
+      phase: 'route',
+      run: (ctx) => {
+        templates.push(ctx.request.routeTemplate)
+        return proceed
+      },
+    }
+    const app = new Hono()
+    const gw = gateway(
+      { trustedProxies: ['10.0.0.0/8'], stages: [seesTemplate] },
+      { connectionInfo: () => ({ remoteAddress: '10.1.2.3' }) },
+    )
+    const completed: (string | undefined)[] = []
+    gw.engine.events.on('request.responded', (event) => completed.push(event.routeTemplate))
+    app.use(gw)
+    app.get('/hotels/:id', (c) => c.json({ ip: c.get('portcullis').request.ip }))
+    const response = await app.request('/hotels/9', { headers: { 'x-forwarded-for': '198.51.100.1' } })
+    expect(await response.json()).toEqual({ ip: '198.51.100.1' })
+    expect(templates).toEqual(['/hotels/:id'])
+    expect(completed).toEqual(['/hotels/:id'])
+  })
+
+  it('hands a body it read to c.req and to c.req.raw', async () => {
+    const readsJson: Stage = {
+      name: 'reads-json',
+      phase: 'validate',
+      async run(ctx) {
+        await ctx.request.body.json()
+        return proceed
+      },
+    }
+    const app = new Hono()
+    app.use(gateway({ stages: [readsJson] }))
+    app.post('/parsed', async (c) => c.json(await c.req.json()))
+    app.post('/raw', async (c) => c.text(await c.req.raw.text()))
+    const init = { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } }
+    expect(await (await app.request('/parsed', init)).json()).toEqual({ a: 1 })
+    expect(await (await app.request('/raw', init)).text()).toBe('{"a":1}')
+  })
+})
