@@ -1,7 +1,7 @@
 import type http from 'node:http'
-import { listen, rawHttp } from '@portcullis/testing'
+import { gateway } from '@portcullis/node'
 import { describe, expect, it } from 'vitest'
-import { gateway } from '../src/index'
+import { listen, rawHttp } from '../src/index'
 
 describe('@portcullis/node', () => {
   it('answers 404 route.not_found when used as a listener with nothing behind it', async () => {

@@ -1,8 +1,8 @@
 import { proceed, type Stage } from '@portcullis/core'
-import { listen, rawHttp } from '@portcullis/testing'
+import { gateway } from '@portcullis/express'
 import express from 'express'
 import { describe, expect, it } from 'vitest'
-import { gateway } from '../src/index'
+import { listen, rawHttp } from '../src/index'
 
 const readsJson: Stage = {
   name: 'reads-json',

@@ -1,7 +1,7 @@
 import { proceed, type Stage } from '@portcullis/core'
+import { gateway } from '@portcullis/hono'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { gateway } from '../src/index'
 
 describe('@portcullis/hono on a fetch runtime (no Node server)', () => {
   it('runs the pipeline through app.request()', async () => {

@@ -1,9 +1,9 @@
 import { proceed, type Stage } from '@portcullis/core'
-import { listen, rawHttp } from '@portcullis/testing'
+import { gateway } from '@portcullis/koa'
 import Koa from 'koa'
 import mount from 'koa-mount'
 import { describe, expect, it } from 'vitest'
-import { gateway } from '../src/index'
+import { listen, rawHttp } from '../src/index'
 
 const readsJson: Stage = {
   name: 'reads-json',

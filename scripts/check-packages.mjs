@@ -1,0 +1,65 @@
+// Checks what would be published: packs every public package the way `pnpm publish` does
+// (publishConfig applied, workspace: ranges replaced), lints each tarball with publint --strict,
+// then installs the tarballs into a scratch project and loads every entry point through both
+// `require` and `import`. Run after `pnpm build`.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const root = resolve(import.meta.dirname, '..')
+const pnpm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['pnpm']
+const run = (command, args, cwd) =>
+  execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
+
+const packages = readdirSync(join(root, 'packages'))
+  .map((name) => ({
+    dir: join(root, 'packages', name),
+    manifest: JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')),
+  }))
+  .filter(({ manifest }) => !manifest.private)
+
+const scratch = mkdtempSync(join(tmpdir(), 'portcullis-pack-'))
+const tarballs = []
+try {
+  for (const { dir, manifest } of packages) {
+    const output = run(pnpm[0], [...pnpm.slice(1), 'pack', '--pack-destination', scratch], dir)
+    const tarball = output.trim().split('\n').pop()
+    tarballs.push(tarball)
+    run(process.execPath, [join(root, 'node_modules/publint/src/cli.js'), 'run', tarball, '--strict'], root)
+    console.log(`publint ok: ${manifest.name}`)
+  }
+
+  const project = join(scratch, 'project')
+  mkdirSync(project)
+  const peers = { express: '^5.3.0', koa: '^3.3.0', hono: '^4.13.19' }
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'scratch', private: true, dependencies: peers }))
+  run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...tarballs], project)
+
+  const checks = packages.flatMap(({ manifest }) =>
+    Object.keys(manifest.publishConfig.exports)
+      .filter((entry) => !entry.endsWith('.json'))
+      .map((entry) => `${manifest.name}${entry.slice(1)}`),
+  )
+  const script = `
+    const entries = ${JSON.stringify(checks)}
+    ;(async () => {
+      for (const entry of entries) {
+        const cjs = require(entry)
+        const esm = await import(entry)
+        const names = Object.keys(esm).filter((n) => n !== 'default').sort()
+        if (names.length === 0) throw new Error(entry + ': no exports')
+        for (const n of names) if (!(n in cjs)) throw new Error(entry + ': ' + n + ' missing from the CJS build')
+        console.log('loads as CJS and ESM: ' + entry + ' (' + names.length + ' exports)')
+      }
+      const { gateway } = require('@portcullis/express')
+      const gw = gateway({ trustedProxies: ['loopback'] })
+      if (typeof gw !== 'function' || typeof gw.engine.handle !== 'function') throw new Error('express gateway is not a middleware')
+      require.resolve('@portcullis/core/config.schema.json')
+    })().catch((error) => { console.error(error); process.exit(1) })
+  `
+  writeFileSync(join(project, 'check.cjs'), script)
+  process.stdout.write(run(process.execPath, ['check.cjs'], project))
+} finally {
+  rmSync(scratch, { recursive: true, force: true })
+}
