@@ -1,5 +1,8 @@
 export { type AdapterFixture, adapterFixtures, type EchoBody, type RunningFixture } from './adapters/index'
 export { conformanceSuite } from './conformance/index'
+export { expectExampleBehaviour } from './example-checks'
 export { type Listening, listen } from './listen'
 export { createTestPki, type KeyPairPem, type TestPki } from './pki'
 export { type RawHttpOptions, type RawResponse, rawHttp } from './raw-http'
+export { readStream } from './read-stream'
+export { readsBodyStage } from './stages'

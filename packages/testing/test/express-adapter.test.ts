@@ -1,22 +1,12 @@
-import { proceed, type Stage } from '@portcullis/core'
 import { gateway } from '@portcullis/express'
 import express from 'express'
 import { describe, expect, it } from 'vitest'
-import { listen, rawHttp } from '../src/index'
-
-const readsJson: Stage = {
-  name: 'reads-json',
-  phase: 'validate',
-  async run(ctx) {
-    if (ctx.request.method === 'POST') await ctx.request.body.json()
-    return proceed
-  },
-}
+import { listen, rawHttp, readsBodyStage } from '../src/index'
 
 describe('@portcullis/express', () => {
   it('puts a body the gateway parsed into req.body, with no body parser in the app', async () => {
     const app = express()
-    app.use(gateway({ stages: [readsJson] }))
+    app.use(gateway({ stages: [readsBodyStage] }))
     app.post('/bookings', (req, res) => res.json({ got: req.body }))
     const server = await listen(app)
     try {
@@ -35,7 +25,7 @@ describe('@portcullis/express', () => {
   it('reads a body an earlier parser already consumed from req.body', async () => {
     const app = express()
     app.use(express.json())
-    app.use(gateway({ stages: [readsJson] }))
+    app.use(gateway({ stages: [readsBodyStage] }))
     app.post('/bookings', (req, res) => res.json({ got: req.body, id: req.portcullis?.requestId }))
     const server = await listen(app)
     try {

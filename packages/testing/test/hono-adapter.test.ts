@@ -2,6 +2,7 @@ import { proceed, type Stage } from '@portcullis/core'
 import { gateway } from '@portcullis/hono'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
+import { readsBodyStage } from '../src/index'
 
 describe('@portcullis/hono on a fetch runtime (no Node server)', () => {
   it('runs the pipeline through app.request()', async () => {
@@ -49,16 +50,8 @@ describe('@portcullis/hono on a fetch runtime (no Node server)', () => {
   })
 
   it('hands a body it read to c.req and to c.req.raw', async () => {
-    const readsJson: Stage = {
-      name: 'reads-json',
-      phase: 'validate',
-      async run(ctx) {
-        await ctx.request.body.json()
-        return proceed
-      },
-    }
     const app = new Hono()
-    app.use(gateway({ stages: [readsJson] }))
+    app.use(gateway({ stages: [readsBodyStage] }))
     app.post('/parsed', async (c) => c.json(await c.req.json()))
     app.post('/raw', async (c) => c.text(await c.req.raw.text()))
     const init = { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } }

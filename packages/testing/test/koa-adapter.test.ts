@@ -1,23 +1,13 @@
-import { proceed, type Stage } from '@portcullis/core'
 import { gateway } from '@portcullis/koa'
 import Koa from 'koa'
 import mount from 'koa-mount'
 import { describe, expect, it } from 'vitest'
-import { listen, rawHttp } from '../src/index'
-
-const readsJson: Stage = {
-  name: 'reads-json',
-  phase: 'validate',
-  async run(ctx) {
-    if (ctx.request.method === 'POST') await ctx.request.body.json()
-    return proceed
-  },
-}
+import { listen, rawHttp, readsBodyStage } from '../src/index'
 
 describe('@portcullis/koa', () => {
   it('puts a body the gateway parsed into ctx.request.body, with no body parser in the app', async () => {
     const app = new Koa()
-    app.use(gateway({ stages: [readsJson] }))
+    app.use(gateway({ stages: [readsBodyStage] }))
     app.use((ctx) => {
       ctx.body = { got: (ctx.request as { body?: unknown }).body, id: ctx.state.portcullis?.requestId }
     })

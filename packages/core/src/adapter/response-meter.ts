@@ -4,6 +4,7 @@
  */
 export interface NodeResponseLike {
   statusCode: number
+  readonly destroyed?: boolean
   write(chunk: unknown, ...rest: unknown[]): boolean
   end(...args: unknown[]): unknown
   once(event: 'finish' | 'close', listener: () => void): unknown
@@ -53,6 +54,11 @@ export function meterNodeResponse(res: NodeResponseLike, onDone: (status: number
     res.off('finish', done)
     res.off('close', done)
     onDone(res.statusCode, bytes)
+  }
+  // The client may have gone while the stages ran: then no event will come.
+  if (res.destroyed === true) {
+    onDone(res.statusCode, 0)
+    return
   }
   res.once('finish', done)
   res.once('close', done)

@@ -1,17 +1,5 @@
 import type { PeerCertificate, TlsInfo } from './tls-info'
 
-/** The parts of Node's `X509Certificate` read here. */
-interface X509Like {
-  readonly subject: string
-  readonly issuer: string
-  readonly subjectAltName: string | undefined
-  readonly serialNumber: string
-  readonly fingerprint256: string
-  readonly validFrom: string
-  readonly validTo: string
-  readonly raw: Uint8Array
-}
-
 /**
  * The parts of a Node `TLSSocket` read here, typed structurally so that core imports nothing
  * from Node (the Hono adapter reads `c.env.incoming.socket` on @hono/node-server this way).
@@ -20,13 +8,15 @@ export interface TlsSocketLike {
   readonly encrypted?: boolean
   readonly authorized?: boolean
   readonly authorizationError?: unknown
-  getPeerX509Certificate?(): X509Like | undefined
+  /** Node's `X509Certificate` has every field of {@link PeerCertificate}. */
+  getPeerX509Certificate?(): PeerCertificate | undefined
   getProtocol?(): string | null
 }
 
 const cache = new WeakMap<object, TlsInfo>()
 
-function toPeerCertificate(certificate: X509Like): PeerCertificate {
+/** Copies the fields out, so the request view holds no live Node object. */
+function toPeerCertificate(certificate: PeerCertificate): PeerCertificate {
   return {
     subject: certificate.subject,
     issuer: certificate.issuer,

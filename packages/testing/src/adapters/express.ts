@@ -1,14 +1,8 @@
-import type { IncomingMessage } from 'node:http'
 import { gateway } from '@portcullis/express'
 import express from 'express'
 import { listen } from '../listen'
+import { readStream } from '../read-stream'
 import { type AdapterFixture, echo } from './fixture'
-
-async function readStream(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
-}
 
 /** Express 5 with `app.use(gateway(config))` first, then `express.json()`. */
 export const expressFixture: AdapterFixture = {

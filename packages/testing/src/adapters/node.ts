@@ -1,13 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { gateway } from '@portcullis/node'
 import { listen } from '../listen'
+import { readStream } from '../read-stream'
 import { type AdapterFixture, echo } from './fixture'
-
-async function readStream(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
-}
 
 /** node:http with `gateway(config).wrap(listener)`. */
 export const nodeFixture: AdapterFixture = {

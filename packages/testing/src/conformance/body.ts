@@ -1,20 +1,9 @@
-import { proceed, type Stage } from '@portcullis/core'
+import net from 'node:net'
 import { describe, expect, it } from 'vitest'
 import type { AdapterFixture, EchoBody } from '../adapters/fixture'
 import { rawHttp } from '../raw-http'
+import { readsBodyStage } from '../stages'
 import { nextResponded, useFixture } from './helpers'
-
-/** A stage that needs the body, as validation and body-keyed limits will. */
-const readsBody: Stage = {
-  name: 'reads-body',
-  phase: 'validate',
-  async run(ctx) {
-    if (ctx.request.method !== 'POST') return proceed
-    if (ctx.request.headers.get('content-type')?.includes('json')) await ctx.request.body.json()
-    else await ctx.request.body.bytes()
-    return proceed
-  },
-}
 
 const json = { 'content-type': 'application/json' }
 
@@ -50,7 +39,7 @@ export function bodyCases(adapter: AdapterFixture): void {
   })
 
   describe('request bodies read by a stage', () => {
-    const app = useFixture(adapter, { request: { maxBodyBytes: 1024, maxJsonDepth: 8 }, stages: [readsBody] })
+    const app = useFixture(adapter, { request: { maxBodyBytes: 1024, maxJsonDepth: 8 }, stages: [readsBodyStage] })
 
     it('hands a body the gateway parsed on to the framework parser', async () => {
       const response = await rawHttp(app.url, {
@@ -86,6 +75,19 @@ export function bodyCases(adapter: AdapterFixture): void {
       const response = await rawHttp(app.url, { method: 'POST', target: '/raw', body: 'y'.repeat(4096), chunked: 512 })
       expect(response.status).toBe(413)
       expect((response.json as { code: string }).code).toBe('request.body_too_large')
+    })
+
+    it('survives a client that goes away in the middle of the body', async () => {
+      const responded = nextResponded(app.engine)
+      const { hostname, port } = new URL(app.url)
+      const socket = net.connect({ host: hostname, port: Number(port) })
+      await new Promise((resolve) => socket.once('connect', resolve))
+      socket.write(`POST /raw HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\n\r\n${'z'.repeat(100)}`)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      socket.destroy()
+      const event = await responded
+      expect(event.ctx.request.path).toBe('/raw')
+      expect((await rawHttp(app.url, { target: '/users/7' })).status).toBe(200)
     })
 
     it('refuses JSON that does not parse, or nests too deep', async () => {
