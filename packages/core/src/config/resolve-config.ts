@@ -44,7 +44,9 @@ export const defaultMaxJsonDepth = 64
 export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptions = {}): ResolvedGatewayConfig {
   const problems: ConfigProblem[] = []
   const resolved = resolveEnvReferences(config ?? {}, options.env ?? processEnvironment(), problems)
-  problems.push(...validateConfig(resolved))
+  // A value whose variable is missing has one problem already; its unresolved text is not judged too.
+  const unresolved = new Set(problems.map((problem) => problem.path))
+  problems.push(...validateConfig(resolved).filter((problem) => !unresolved.has(problem.path)))
   if (problems.length > 0) throw new ConfigError(problems, options.source)
   const source = resolved as GatewayConfig
   const clock = source.clock ?? systemClock

@@ -2,6 +2,7 @@ import type { AdapterFixture } from '../adapters/fixture'
 import { bodyCases } from './body'
 import { canonicalPathCases } from './canonical-paths'
 import { clientIpCases } from './client-ip'
+import { configErrorCases } from './config-errors'
 import { lifecycleCases } from './lifecycle'
 import { problemCases } from './problems'
 import { requestIdCases } from './request-ids'
@@ -10,6 +11,7 @@ import { tlsCases } from './tls'
 
 /** Registers every conformance case for one adapter. Later features add their cases here. */
 export function conformanceSuite(adapter: AdapterFixture): void {
+  configErrorCases(adapter)
   requestIdCases(adapter)
   problemCases(adapter)
   canonicalPathCases(adapter)
