@@ -13,7 +13,14 @@ export {
 export { type GatewayConfig, gatewayConfigSchema } from './config/schema'
 export { type Clock, systemClock } from './engine/clock'
 export type { GatewayContext, GatewayVariables, StageTiming } from './engine/context'
-export { type CompletedResponse, createEngine, type Engine, type Outcome } from './engine/engine'
+export {
+  applyResponseHeaders,
+  type CompletedResponse,
+  createEngine,
+  type Engine,
+  type Outcome,
+  type ResponseHeaderList,
+} from './engine/engine'
 export { isPhase, type Phase, phases } from './engine/phases'
 export type { CredentialKind, Principal } from './engine/principal'
 export { deny, proceed, respond, type Stage, type StageDecision, type StageMode } from './engine/stage'

@@ -1,4 +1,5 @@
 import {
+  applyResponseHeaders,
   createEngine,
   type Engine,
   type GatewayConfig,
@@ -6,6 +7,7 @@ import {
   meterNodeResponse,
   type NodeResponseLike,
   type RawRequest,
+  type ResponseHeaderList,
   readLimited,
   type TlsInfo,
   type TlsSocketLike,
@@ -170,7 +172,7 @@ export function gateway(config: GatewayConfig, options: HonoGatewayOptions = {})
     c.set('portcullis', ctx)
     if (ctx.request.body.parsedJson) c.req.bodyCache.json = ctx.request.body.json() as Promise<unknown> as never
     await next()
-    addResponseHeaders(c, ctx.responseHeaders)
+    addResponseHeaders(c, outcome.responseHeaders)
     if (outgoing === undefined)
       engine.complete(ctx, {
         status: c.res.status,
@@ -199,12 +201,12 @@ function stripRequestHeaders(c: Context, names: readonly string[]): void {
 }
 
 /** Adds the gateway's response headers to whatever the app answered; copies an immutable response. */
-function addResponseHeaders(c: Context, headers: Headers): void {
+function addResponseHeaders(c: Context, headers: ResponseHeaderList): void {
   try {
-    for (const [name, value] of headers) c.res.headers.set(name, value)
+    applyResponseHeaders(c.res.headers, headers)
   } catch {
     const copy = new Headers(c.res.headers)
-    for (const [name, value] of headers) copy.set(name, value)
+    applyResponseHeaders(copy, headers)
     c.res = new Response(c.res.body, { status: c.res.status, statusText: c.res.statusText, headers: copy })
   }
 }

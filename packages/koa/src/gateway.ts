@@ -83,7 +83,10 @@ export function gateway(config: GatewayConfig): KoaGateway {
       return
     }
     for (const name of outcome.stripHeaders) delete ctx.req.headers[name]
-    for (const [name, value] of outcome.ctx.responseHeaders) ctx.set(name, value)
+    for (const [name, value] of outcome.responseHeaders) {
+      if (name === 'set-cookie') ctx.append(name, value)
+      else ctx.set(name, value)
+    }
     if (!mounted && ctx.url !== outcome.target) ctx.url = outcome.target
     ctx.state.portcullis = outcome.ctx
     if (outcome.ctx.request.body.parsedJson && request.body === undefined)

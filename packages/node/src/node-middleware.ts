@@ -30,10 +30,10 @@ function handOver(
   rewrite: boolean,
 ) {
   for (const name of outcome.stripHeaders) delete req.headers[name]
-  const { responseHeaders } = outcome.ctx
-  for (const [name, value] of responseHeaders) if (name !== 'set-cookie') res.setHeader(name, value)
-  const cookies = responseHeaders.getSetCookie()
-  if (cookies.length > 0) res.appendHeader('set-cookie', cookies)
+  for (const [name, value] of outcome.responseHeaders) {
+    if (name === 'set-cookie') res.appendHeader(name, value)
+    else res.setHeader(name, value)
+  }
   if (rewrite && req.url !== outcome.target) req.url = outcome.target
   req.portcullis = outcome.ctx
 }

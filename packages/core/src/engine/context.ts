@@ -43,7 +43,7 @@ export interface GatewayContext {
   principal: Principal | undefined
   /** The stages that ran so far, in order. */
   readonly timings: readonly StageTiming[]
-  /** Headers added to the response, whoever answers (e.g. `RateLimit`). */
+  /** Headers added to the response, whoever answers (e.g. `RateLimit`); the request id header is added too. */
   readonly responseHeaders: Headers
   /** Values stages share. */
   readonly vars: GatewayVariables
@@ -55,7 +55,6 @@ export class RequestContext implements GatewayContext {
   readonly requestId: string
   readonly receivedAt: number
   readonly timings: StageTiming[] = []
-  readonly responseHeaders = new Headers()
   readonly vars: GatewayVariables = {}
   principal: Principal | undefined = undefined
   /** `performance.now()` at receipt, for durations. */
@@ -70,6 +69,8 @@ export class RequestContext implements GatewayContext {
   peerTrusted = false
   readonly #clock: Clock
   #trace: TraceContext | undefined
+  // Made on first use: most requests add no header but the request id.
+  #responseHeaders: Headers | undefined
 
   constructor(request: GatewayRequest, requestId: string, trace: TraceContext | undefined, clock: Clock) {
     this.request = request
@@ -78,6 +79,16 @@ export class RequestContext implements GatewayContext {
     this.#clock = clock
     this.receivedAt = clock.now()
     this.startTime = performance.now()
+  }
+
+  get responseHeaders(): Headers {
+    this.#responseHeaders ??= new Headers()
+    return this.#responseHeaders
+  }
+
+  /** The headers stages added, without creating them when there are none. */
+  get addedResponseHeaders(): Headers | undefined {
+    return this.#responseHeaders
   }
 
   get trace(): TraceContext {

@@ -3,7 +3,7 @@ import type { GatewayConfig } from '../config/schema'
 import { GatewayError, isGatewayError } from '../errors/gateway-error'
 import { toProblemResponse } from '../errors/problem'
 import { LifecycleEmitter } from '../events/event-emitter'
-import { createRequestBody } from '../request/body'
+import { type BodyLimits, createRequestBody } from '../request/body'
 import { type CanonicalTarget, canonicalizeTarget } from '../request/canonical-path'
 import { forwardingHeaders, resolveClientAddress } from '../request/client-ip'
 import { createGatewayRequest, type RawRequest } from '../request/gateway-request'
@@ -25,6 +25,8 @@ export type Outcome =
       readonly target: string
       /** Request headers the adapter removes before the app sees them (spoofed forwarding headers). */
       readonly stripHeaders: readonly string[]
+      /** Headers the adapter adds to the app's response: the request id, and any a stage added. */
+      readonly responseHeaders: ResponseHeaderList
     }
   | {
       /** The gateway answers: a denial, an upstream's or handler's response, a cached one. */
@@ -33,6 +35,9 @@ export type Outcome =
       /** The response to write, with the context's response headers already on it. */
       readonly response: Response
     }
+
+/** Response headers as `[name, value]` pairs; `set-cookie` may repeat, every other name is set once. */
+export type ResponseHeaderList = readonly (readonly [string, string])[]
 
 /** What an adapter reports once the response has finished. */
 export interface CompletedResponse {
@@ -66,10 +71,12 @@ class GatewayEngine implements Engine {
   readonly events = new LifecycleEmitter()
   readonly #stages: readonly Stage[]
   readonly #ownsStore: boolean
+  readonly #bodyLimits: BodyLimits
 
   constructor(config: ResolvedGatewayConfig) {
     this.config = config
     this.#ownsStore = config.store !== config.source.store
+    this.#bodyLimits = { maxBytes: config.maxBodyBytes, maxJsonDepth: config.maxJsonDepth }
     const ordered = [...config.stages].sort((a, b) => phases.indexOf(a.phase) - phases.indexOf(b.phase))
     this.#stages = [
       ...createReceiveStages((ctx) => (ctx as RequestContext).targetRejection, config.maxBodyBytes),
@@ -116,14 +123,14 @@ class GatewayEngine implements Engine {
       }
       if (decision.action === 'respond') {
         ctx.answeredBy = 'gateway'
-        return { kind: 'respond', ctx, response: withHeaders(decision.response, ctx.responseHeaders) }
+        return { kind: 'respond', ctx, response: withHeaders(decision.response, this.#responseHeaders(ctx)) }
       }
       if (decision.action === 'deny' && enforced) {
         ctx.answeredBy = 'gateway'
         return {
           kind: 'respond',
           ctx,
-          response: withHeaders(toProblemResponse(decision.error, ctx.requestId), ctx.responseHeaders),
+          response: withHeaders(toProblemResponse(decision.error, ctx.requestId), this.#responseHeaders(ctx)),
         }
       }
     }
@@ -131,13 +138,14 @@ class GatewayEngine implements Engine {
     const target = request.rawQuery === '' ? request.encodedPath : `${request.encodedPath}?${request.rawQuery}`
     if (canonical !== undefined && raw.routesCanonically !== undefined && !raw.routesCanonically(canonical)) {
       ctx.answeredBy = 'gateway'
-      return { kind: 'respond', ctx, response: canonicalRedirect(target, ctx.responseHeaders) }
+      return { kind: 'respond', ctx, response: canonicalRedirect(target, this.#responseHeaders(ctx)) }
     }
     return {
       kind: 'continue',
       ctx,
       target,
       stripHeaders: ctx.peerTrusted ? noHeadersToStrip : untrustedForwardingHeaders(ctx),
+      responseHeaders: this.#responseHeaders(ctx),
     }
   }
 
@@ -159,6 +167,13 @@ class GatewayEngine implements Engine {
     if (this.#ownsStore) await this.config.store.close()
   }
 
+  /** The request id header, then whatever the stages added. */
+  #responseHeaders(ctx: RequestContext): ResponseHeaderList {
+    const idHeader: readonly [string, string] = [this.config.requestIdHeader, ctx.requestId]
+    const added = ctx.addedResponseHeaders
+    return added === undefined ? [idHeader] : [idHeader, ...added]
+  }
+
   #createContext(raw: RawRequest): { ctx: RequestContext; canonical: CanonicalTarget | undefined } {
     const { config } = this
     const canonical = canonicalizeTarget(raw.target)
@@ -169,7 +184,7 @@ class GatewayEngine implements Engine {
       rawQuery: canonical.ok ? canonical.target.query : '',
       ip: address.ip,
       peerIp: address.peerIp,
-      body: createRequestBody(raw.body, { maxBytes: config.maxBodyBytes, maxJsonDepth: config.maxJsonDepth }),
+      body: createRequestBody(raw.body, this.#bodyLimits),
     })
     const trace = parseTraceparent(raw.headers.get('traceparent'))
     let requestId: string | undefined
@@ -178,7 +193,6 @@ class GatewayEngine implements Engine {
       requestId = isAcceptableRequestId(incoming) ? incoming : trace?.traceId
     }
     const ctx = new RequestContext(request, requestId ?? newRequestId(), trace, config.clock)
-    ctx.responseHeaders.set(config.requestIdHeader, ctx.requestId)
     if (!canonical.ok) ctx.targetRejection = canonical.rejection
     ctx.peerTrusted = address.peerTrusted
     return { ctx, canonical: canonical.ok ? canonical.target : undefined }
@@ -192,23 +206,29 @@ function untrustedForwardingHeaders(ctx: GatewayContext): readonly string[] {
 }
 
 /** The permanent, method-preserving redirect to the canonical target. */
-function canonicalRedirect(target: string, headers: Headers): Response {
+function canonicalRedirect(target: string, headers: ResponseHeaderList): Response {
   const response = new Response(null, { status: 308, headers: { location: target, 'content-length': '0' } })
   return withHeaders(response, headers)
 }
 
+/** Puts response headers on a Headers object: `set-cookie` appended, every other name set. */
+export function applyResponseHeaders(target: Headers, headers: ResponseHeaderList): void {
+  for (const [name, value] of headers) {
+    if (name === 'set-cookie') target.append(name, value)
+    else target.set(name, value)
+  }
+}
+
 /** Adds the context's response headers to a response, copying it when its headers are immutable. */
-function withHeaders(response: Response, headers: Headers): Response {
-  let merged: Response
+function withHeaders(response: Response, headers: ResponseHeaderList): Response {
   try {
-    for (const [name, value] of headers) response.headers.set(name, value)
-    merged = response
+    applyResponseHeaders(response.headers, headers)
+    return response
   } catch {
     const copy = new Headers(response.headers)
-    for (const [name, value] of headers) copy.set(name, value)
-    merged = new Response(response.body, { status: response.status, statusText: response.statusText, headers: copy })
+    applyResponseHeaders(copy, headers)
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers: copy })
   }
-  return merged
 }
 
 /**

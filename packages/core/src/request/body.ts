@@ -66,23 +66,56 @@ export function exceedsJsonDepth(text: string, maxDepth: number): boolean {
   return false
 }
 
-/** Creates the lazy, read-once {@link RequestBody} over an adapter's {@link BodySource}. */
-export function createRequestBody(source: BodySource, limits: BodyLimits): RequestBody {
-  let bytesPromise: Promise<Uint8Array> | undefined
-  let jsonPromise: Promise<unknown> | undefined
-  const bytes = (): Promise<Uint8Array> => {
-    if (bytesPromise === undefined) {
-      if (source.declaredLength !== undefined && source.declaredLength > limits.maxBytes) {
-        bytesPromise = Promise.reject(bodyTooLarge(limits.maxBytes))
-      } else {
-        bytesPromise = source.present ? source.read(limits.maxBytes) : Promise.resolve(new Uint8Array(0))
-      }
-    }
-    return bytesPromise
+class ReadOnceBody implements RequestBody {
+  readonly #source: BodySource
+  readonly #limits: BodyLimits
+  #bytes: Promise<Uint8Array> | undefined
+  #json: Promise<unknown> | undefined
+
+  constructor(source: BodySource, limits: BodyLimits) {
+    this.#source = source
+    this.#limits = limits
   }
-  const parseJson = async (): Promise<unknown> => {
-    if (source.parsed !== undefined) return source.parsed.value
-    const raw = await bytes()
+
+  get present(): boolean {
+    return this.#source.present
+  }
+
+  get declaredLength(): number | undefined {
+    return this.#source.declaredLength
+  }
+
+  get consumed(): boolean {
+    return this.#bytes !== undefined
+  }
+
+  get parsedJson(): boolean {
+    return this.#json !== undefined
+  }
+
+  bytes(): Promise<Uint8Array> {
+    if (this.#bytes === undefined) {
+      const { declaredLength, present } = this.#source
+      const { maxBytes } = this.#limits
+      if (declaredLength !== undefined && declaredLength > maxBytes)
+        this.#bytes = Promise.reject(bodyTooLarge(maxBytes))
+      else this.#bytes = present ? this.#source.read(maxBytes) : Promise.resolve(new Uint8Array(0))
+    }
+    return this.#bytes
+  }
+
+  async text(): Promise<string> {
+    return utf8.decode(await this.bytes())
+  }
+
+  json(): Promise<unknown> {
+    this.#json ??= this.#parseJson()
+    return this.#json
+  }
+
+  async #parseJson(): Promise<unknown> {
+    if (this.#source.parsed !== undefined) return this.#source.parsed.value
+    const raw = await this.bytes()
     if (raw.length === 0) return undefined
     let text: string
     try {
@@ -90,9 +123,10 @@ export function createRequestBody(source: BodySource, limits: BodyLimits): Reque
     } catch {
       throw new GatewayError('request.invalid_json', { detail: 'The body is not valid UTF-8.' })
     }
-    if (exceedsJsonDepth(text, limits.maxJsonDepth)) {
+    const { maxJsonDepth } = this.#limits
+    if (exceedsJsonDepth(text, maxJsonDepth)) {
       throw new GatewayError('request.json_too_deep', {
-        detail: `The body nests arrays and objects deeper than ${limits.maxJsonDepth} levels.`,
+        detail: `The body nests arrays and objects deeper than ${maxJsonDepth} levels.`,
       })
     }
     try {
@@ -101,22 +135,11 @@ export function createRequestBody(source: BodySource, limits: BodyLimits): Reque
       throw new GatewayError('request.invalid_json', { detail: 'The body could not be parsed as JSON.' })
     }
   }
-  return {
-    present: source.present,
-    declaredLength: source.declaredLength,
-    get consumed() {
-      return bytesPromise !== undefined
-    },
-    get parsedJson() {
-      return jsonPromise !== undefined
-    },
-    bytes,
-    text: async () => utf8.decode(await bytes()),
-    json: () => {
-      jsonPromise ??= parseJson()
-      return jsonPromise
-    },
-  }
+}
+
+/** Creates the lazy, read-once {@link RequestBody} over an adapter's {@link BodySource}. */
+export function createRequestBody(source: BodySource, limits: BodyLimits): RequestBody {
+  return new ReadOnceBody(source, limits)
 }
 
 /** The error for a body over the limit. */

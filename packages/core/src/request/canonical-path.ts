@@ -102,6 +102,10 @@ export function encodeSegment(segment: string): string {
 
 const escapeReserved = (char: string): string => `%${char.charCodeAt(0).toString(16).toUpperCase()}`
 
+// A path that is already canonical: non-empty segments of plain characters, none "." or "..".
+// Most requests are; they skip the segment-by-segment work.
+const alreadyCanonical = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9\-._~!$&'()*+=:@]+)*\/?$/
+
 /**
  * Turns a request target into the one canonical path every stage sees, or refuses it.
  *
@@ -124,6 +128,7 @@ export function canonicalizeTarget(target: string): CanonicalizeResult {
   const queryStart = target.indexOf('?')
   const rawPath = queryStart === -1 ? target : target.slice(0, queryStart)
   const query = queryStart === -1 ? '' : target.slice(queryStart + 1)
+  if (alreadyCanonical.test(rawPath)) return { ok: true, target: { path: rawPath, encodedPath: rawPath, query } }
   if (rawPath.includes('#')) return reject('request.target_form', 'The request target must not carry a fragment.')
   if (rawPath.includes('\\')) return reject('request.path_backslash', 'The path contains a backslash.')
   if (rawPath.includes(';')) return reject('request.path_parameter', 'The path contains a ";" path parameter.')

@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '../config/schema'
-import { formatIpAddress, type IpAddress, parseIpAddress } from './ip-address'
+import { formatIpAddress, type IpAddress, normalizeIpAddress, parseIpAddress } from './ip-address'
 import { type IpRange, parseIpRanges, rangeContains } from './ip-range'
 import type { RequestHeaders } from './request-headers'
 
@@ -124,10 +124,11 @@ export function resolveClientAddress(
   headers: RequestHeaders,
   trust: ProxyTrust,
 ): ClientAddress {
-  const peer = peerAddress === undefined ? undefined : parseIpAddress(peerAddress)
-  if (peer === undefined) return { ip: undefined, peerIp: undefined, peerTrusted: false }
-  const peerIp = formatIpAddress(peer)
-  if (!trust.trustsAnyone || !trust.trusts(peer, 0)) return { ip: peerIp, peerIp, peerTrusted: false }
+  const peerIp = peerAddress === undefined ? undefined : normalizeIpAddress(peerAddress)
+  if (peerIp === undefined) return { ip: undefined, peerIp: undefined, peerTrusted: false }
+  if (!trust.trustsAnyone) return { ip: peerIp, peerIp, peerTrusted: false }
+  const peer = parseIpAddress(peerIp) as IpAddress
+  if (!trust.trusts(peer, 0)) return { ip: peerIp, peerIp, peerTrusted: false }
   const headerValue = headers.get(trust.header)
   if (headerValue === null) return { ip: peerIp, peerIp, peerTrusted: true }
   const entries = trust.header === 'forwarded' ? forwardedForEntries(headerValue) : xForwardedForEntries(headerValue)

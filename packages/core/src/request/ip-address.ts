@@ -7,20 +7,40 @@ export type IpAddress =
   | { readonly version: 4; readonly value: number }
   | { readonly version: 6; readonly groups: readonly number[] }
 
-const decimalOctet = /^(?:0|[1-9]\d{0,2})$/
+const plainIpv4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/
+
+/** The dotted quad inside `::ffff:a.b.c.d` (how dual-stack sockets report IPv4 peers), if that is the form. */
+function mappedIpv4Text(text: string): string | undefined {
+  if (text.length < 14 || text.charCodeAt(0) !== 58 /* : */ || text.slice(0, 7).toLowerCase() !== '::ffff:')
+    return undefined
+  const rest = text.slice(7)
+  return plainIpv4.test(rest) ? rest : undefined
+}
 const hexGroup = /^[0-9a-fA-F]{1,4}$/
 
+/** Parses a strict dotted quad (no leading zeros, no short forms) into one 32-bit number. */
 function parseIpv4(text: string): number | undefined {
-  const parts = text.split('.')
-  if (parts.length !== 4) return undefined
   let value = 0
-  for (const part of parts) {
-    if (!decimalOctet.test(part)) return undefined
-    const octet = Number(part)
-    if (octet > 255) return undefined
-    value = value * 256 + octet
+  let octet = -1
+  let digits = 0
+  let dots = 0
+  for (let i = 0; i <= text.length; i++) {
+    const code = i === text.length ? 46 /* . */ : text.charCodeAt(i)
+    if (code === 46) {
+      if (digits === 0 || octet > 255) return undefined
+      value = value * 256 + octet
+      octet = -1
+      digits = 0
+      dots++
+    } else if (code >= 48 && code <= 57) {
+      if (digits === 1 && octet === 0) return undefined // leading zero
+      octet = digits === 0 ? code - 48 : octet * 10 + (code - 48)
+      if (++digits > 3) return undefined
+    } else {
+      return undefined
+    }
   }
-  return value
+  return dots === 4 ? value : undefined
 }
 
 function parseIpv6(text: string): number[] | undefined {
@@ -62,6 +82,11 @@ const isMappedIpv4 = (groups: readonly number[]): boolean =>
  * zone index. Returns `undefined` for anything else.
  */
 export function parseIpAddress(text: string): IpAddress | undefined {
+  const mapped = mappedIpv4Text(text)
+  if (mapped !== undefined) {
+    const value = parseIpv4(mapped)
+    return value === undefined ? undefined : { version: 4, value }
+  }
   if (text.includes(':')) {
     const groups = parseIpv6(text)
     if (groups === undefined) return undefined
@@ -101,15 +126,14 @@ export function formatIpAddress(address: IpAddress): string {
   return `${Math.floor(v / 16777216)}.${Math.floor(v / 65536) % 256}.${Math.floor(v / 256) % 256}.${v % 256}`
 }
 
-const plainIpv4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/
-
 /**
  * Normalises an address text: IPv4-mapped IPv6 becomes IPv4, IPv6 is compressed and lowercased.
  * Returns `undefined` when the text is not an IP address.
  */
 export function normalizeIpAddress(text: string): string | undefined {
-  // The common case, a plain dotted quad, needs only validation.
-  if (plainIpv4.test(text)) return parseIpv4(text) === undefined ? undefined : text
+  // The common cases, a plain or IPv4-mapped dotted quad, need only validation.
+  const quad = text.includes(':') ? mappedIpv4Text(text) : text
+  if (quad !== undefined) return parseIpv4(quad) === undefined ? undefined : quad
   const address = parseIpAddress(text)
   return address === undefined ? undefined : formatIpAddress(address)
 }
