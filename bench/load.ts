@@ -1,0 +1,54 @@
+/**
+ * One load-generator run, as its own process so the runner can pin it to a CPU of its own:
+ * `node --import tsx load.ts '<LoadRequest as JSON>'` prints one `LoadResult` JSON line.
+ */
+import autocannon from 'autocannon'
+import { ownCpuSeconds, processCpuSeconds } from './lib/cpu-time'
+import type { LoadRequest, LoadResult } from './lib/load-protocol'
+import { percentileOfSorted } from './lib/stats'
+
+/** One autocannon run; `onResponse` gets each response's time in ms. */
+function cannon(request: LoadRequest, seconds: number, onResponse?: (ms: number) => void): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: request.url,
+        method: request.method,
+        headers: { ...request.headers },
+        body: request.body,
+        connections: request.connections,
+        pipelining: 1,
+        duration: seconds,
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    )
+    // autocannon's own latency histogram counts whole milliseconds, too coarse for servers answering
+    // in 1–3 ms; each response event carries its time from process.hrtime instead.
+    if (onResponse !== undefined) instance.on('response', (_client, _status, _bytes, ms) => onResponse(ms))
+  })
+}
+
+async function measure(request: LoadRequest): Promise<LoadResult> {
+  if (request.warmupSeconds > 0) await cannon(request, request.warmupSeconds)
+  const latencies: number[] = []
+  const serverBefore = processCpuSeconds(request.serverPid)
+  const ownBefore = ownCpuSeconds()
+  const result = await cannon(request, request.durationSeconds, (ms) => latencies.push(ms))
+  const serverCpuSeconds = processCpuSeconds(request.serverPid) - serverBefore
+  const loadCpuSeconds = ownCpuSeconds() - ownBefore
+  const sorted = Float64Array.from(latencies).sort()
+  return {
+    requests: result.requests.total,
+    durationSeconds: result.duration,
+    requestsPerSecond: result.requests.total / result.duration,
+    p50Ms: percentileOfSorted(sorted, 50),
+    p99Ms: percentileOfSorted(sorted, 99),
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    serverCpuSeconds,
+    loadCpuSeconds,
+  }
+}
+
+const request = JSON.parse(process.argv[2] ?? '') as LoadRequest
+console.log(JSON.stringify(await measure(request)))

@@ -1,0 +1,19 @@
+import type { AddressInfo } from 'node:net'
+import { gateway } from '@portcullis/express'
+import express from 'express'
+import { createdUser, userById } from './routes'
+import { announce, benchHost, startupOptions } from './startup'
+
+const options = startupOptions()
+// Express defaults stay on (ETag on res.json, X-Powered-By): the app as most people run it.
+const app = express()
+if (options.gateway) app.use(gateway({}))
+app.use(express.json())
+app.get('/users/:id', (req, res) => {
+  res.json(userById(req.params.id))
+})
+app.post('/users', (req, res) => {
+  res.status(201).json(createdUser(req.body))
+})
+
+const server = app.listen(options.port, benchHost, () => announce((server.address() as AddressInfo).port, options))
