@@ -1,4 +1,4 @@
-export { meterNodeResponse, type NodeResponseLike } from './adapter/response-meter'
+export { type NodeResponseLike, onNodeResponseDone } from './adapter/node-response-done'
 export { parseByteSize } from './config/byte-size'
 export { defineGatewayConfig } from './config/define-config'
 export { editorConfigSchema } from './config/editor-schema'

@@ -55,8 +55,11 @@ export function gateway(config: GatewayConfig): ExpressGateway {
       routesCanonically: req.baseUrl === '' ? undefined : (target) => pathOf(req.originalUrl) === target.encodedPath,
     }),
     canRewrite: (req) => req.baseUrl === '',
-    async expose(req, ctx) {
-      if (ctx.request.body.parsedJson && req.body === undefined) req.body = await ctx.request.body.json()
+    expose(req, ctx) {
+      if (!ctx.request.body.parsedJson || req.body !== undefined) return undefined
+      return ctx.request.body.json().then((body) => {
+        req.body = body
+      })
     },
     routeTemplate: (req) => (req.route === undefined ? undefined : `${req.baseUrl}${req.route.path}`),
   })

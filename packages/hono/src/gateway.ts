@@ -4,8 +4,8 @@ import {
   type Engine,
   type GatewayConfig,
   type GatewayContext,
-  meterNodeResponse,
   type NodeResponseLike,
+  onNodeResponseDone,
   type RawRequest,
   type ResponseHeaderList,
   readLimited,
@@ -52,7 +52,17 @@ export interface HonoGateway extends MiddlewareHandler {
 
 interface NodeServerEnv {
   incoming?: { url?: string; socket?: TlsSocketLike & { remoteAddress?: string } }
-  outgoing?: NodeResponseLike
+  outgoing?: NodeResponseLike & {
+    setHeader(name: string, value: string): unknown
+    appendHeader(name: string, value: string): unknown
+  }
+}
+
+function setNodeHeaders(outgoing: NonNullable<NodeServerEnv['outgoing']>, headers: ResponseHeaderList): void {
+  for (const [name, value] of headers) {
+    if (name === 'set-cookie') outgoing.appendHeader(name, value)
+    else outgoing.setHeader(name, value)
+  }
 }
 
 /** On @hono/node-server the Node request is `c.env.incoming`. */
@@ -156,11 +166,16 @@ export function gateway(config: GatewayConfig, options: HonoGatewayOptions = {})
   const middleware: MiddlewareHandler = async function portcullis(c, next) {
     const outcome = await engine.handle(rawRequest(c))
     const { ctx } = outcome
-    // On @hono/node-server the Node response is metered; elsewhere the Response is all there is.
     const outgoing = (c.env as NodeServerEnv | undefined)?.outgoing
+    // On @hono/node-server the Node response tells when it is done; elsewhere the Response is all there is.
     if (outgoing !== undefined) {
-      meterNodeResponse(outgoing, (status, bytes) =>
-        engine.complete(ctx, { status, bytes, routeTemplate: answeredRouteTemplate(c) }),
+      const answer = outcome.kind === 'respond' ? outcome.response : undefined
+      onNodeResponseDone(outgoing, (status, bytes) =>
+        engine.complete(ctx, {
+          status,
+          bytes: bytes ?? (answer === undefined ? undefined : contentLength(answer)),
+          routeTemplate: answeredRouteTemplate(c),
+        }),
       )
     }
     if (outcome.kind === 'respond') {
@@ -171,14 +186,18 @@ export function gateway(config: GatewayConfig, options: HonoGatewayOptions = {})
     if (outcome.stripHeaders.length > 0) stripRequestHeaders(c, outcome.stripHeaders)
     c.set('portcullis', ctx)
     if (ctx.request.body.parsedJson) c.req.bodyCache.json = ctx.request.body.json() as Promise<unknown> as never
+    // Set on the Node response, the headers join whatever the app answers without making
+    // @hono/node-server leave its fast path (touching c.res.headers would).
+    if (outgoing !== undefined) setNodeHeaders(outgoing, outcome.responseHeaders)
     await next()
-    addResponseHeaders(c, outcome.responseHeaders)
-    if (outgoing === undefined)
+    if (outgoing === undefined) {
+      addResponseHeaders(c, outcome.responseHeaders)
       engine.complete(ctx, {
         status: c.res.status,
         bytes: contentLength(c.res),
         routeTemplate: answeredRouteTemplate(c),
       })
+    }
     return undefined
   }
   return Object.assign(middleware, { engine, close: () => engine.close() })

@@ -57,31 +57,29 @@ export function createNodeMiddleware<Req extends IncomingMessage, Res extends Se
   engine: Engine,
   hooks: NodeMiddlewareHooks<Req> = {},
 ): NodeMiddleware<Req, Res> {
+  const routeTemplate = hooks.routeTemplate as ((req: IncomingMessage) => string | undefined) | undefined
   return function portcullisMiddleware(req, res, next) {
     let ctx: GatewayContext | undefined
+    const method = req.method ?? 'GET'
+    // The app runs outside our error handling: its errors stay its own.
+    const handOn = next === undefined ? undefined : () => queueMicrotask(() => next())
     engine
       .handle(toRawRequest(req, hooks.describe?.(req)))
-      .then(async (outcome) => {
+      .then((outcome): Promise<void> | undefined => {
         ctx = outcome.ctx
-        trackResponse(
-          engine,
-          outcome.ctx,
-          req,
-          res,
-          hooks.routeTemplate as ((req: IncomingMessage) => string | undefined) | undefined,
-        )
-        if (outcome.kind === 'respond') return writeResponse(res, outcome.response, req.method ?? 'GET')
+        trackResponse(engine, outcome.ctx, req, res, routeTemplate)
+        if (outcome.kind === 'respond') return writeResponse(res, outcome.response, method)
         handOver(req, res, outcome, hooks.canRewrite?.(req) ?? true)
-        await hooks.expose?.(req, outcome.ctx)
-        if (next === undefined) {
+        if (handOn === undefined) {
           return writeResponse(
             res,
             toProblemResponse(new GatewayError('route.not_found'), outcome.ctx.requestId),
-            req.method ?? 'GET',
+            method,
           )
         }
-        // The app runs outside our error handling: its errors stay its own.
-        queueMicrotask(() => next())
+        const exposed = hooks.expose?.(req, outcome.ctx)
+        if (exposed === undefined) handOn()
+        else return exposed.then(handOn)
         return undefined
       })
       .catch(() => failSafe(res, ctx?.requestId))

@@ -52,26 +52,37 @@ export interface NodeBodySourceOptions {
 const encoder = new TextEncoder()
 
 /** The {@link BodySource} of a Node request. */
-export function nodeBodySource(req: IncomingMessage, options: NodeBodySourceOptions = {}): BodySource {
-  const lengthHeader = req.headers['content-length']
-  const declaredLength = lengthHeader === undefined ? undefined : Number(lengthHeader)
-  const present = (declaredLength !== undefined && declaredLength > 0) || req.headers['transfer-encoding'] !== undefined
-  const { parsed } = options
-  return {
-    declaredLength,
-    present,
-    parsed,
-    read(limit) {
-      // Someone read the stream before the gateway; only a parsed copy of it is left.
-      if (req.readableEnded || req.readableDidRead) {
-        if (parsed !== undefined) return Promise.resolve(encoder.encode(JSON.stringify(parsed.value) ?? ''))
-        return Promise.reject(
-          new GatewayError('request.body_incomplete', {
-            detail: 'The request body was consumed before the gateway could read it.',
-          }),
-        )
-      }
-      return readAndReplay(req, limit)
-    },
+class NodeBodySource implements BodySource {
+  readonly declaredLength: number | undefined
+  readonly present: boolean
+  readonly parsed: { readonly value: unknown } | undefined
+  readonly #req: IncomingMessage
+
+  constructor(req: IncomingMessage, parsed: { readonly value: unknown } | undefined) {
+    const lengthHeader = req.headers['content-length']
+    this.#req = req
+    this.declaredLength = lengthHeader === undefined ? undefined : Number(lengthHeader)
+    this.present =
+      (this.declaredLength !== undefined && this.declaredLength > 0) || req.headers['transfer-encoding'] !== undefined
+    this.parsed = parsed
   }
+
+  read(limit: number): Promise<Uint8Array> {
+    const req = this.#req
+    // Someone read the stream before the gateway; only a parsed copy of it is left.
+    if (req.readableEnded || req.readableDidRead) {
+      if (this.parsed !== undefined) return Promise.resolve(encoder.encode(JSON.stringify(this.parsed.value) ?? ''))
+      return Promise.reject(
+        new GatewayError('request.body_incomplete', {
+          detail: 'The request body was consumed before the gateway could read it.',
+        }),
+      )
+    }
+    return readAndReplay(req, limit)
+  }
+}
+
+/** The {@link BodySource} of a Node request: read within a limit and put back for the app. */
+export function nodeBodySource(req: IncomingMessage, options: NodeBodySourceOptions = {}): BodySource {
+  return new NodeBodySource(req, options.parsed)
 }
