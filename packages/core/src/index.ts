@@ -47,6 +47,7 @@ export {
 } from './request/client-ip'
 export type { GatewayRequest, RawRequest } from './request/gateway-request'
 export { normalizeIpAddress } from './request/ip-address'
+export { type HeaderRecord, RecordHeaders } from './request/record-headers'
 export type { RequestHeaders } from './request/request-headers'
 export { type TlsSocketLike, tlsInfoFromSocket } from './request/socket-tls'
 export type { PeerCertificate, TlsInfo } from './request/tls-info'

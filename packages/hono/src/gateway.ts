@@ -4,9 +4,12 @@ import {
   type Engine,
   type GatewayConfig,
   type GatewayContext,
+  type HeaderRecord,
   type NodeResponseLike,
   onNodeResponseDone,
   type RawRequest,
+  RecordHeaders,
+  type RequestHeaders,
   type ResponseHeaderList,
   readLimited,
   type TlsInfo,
@@ -31,6 +34,8 @@ export interface ConnectionInfo {
   readonly tls?: TlsInfo | undefined
   /** The request target exactly as received, when the runtime keeps it. */
   readonly target?: string | undefined
+  /** The request headers as the runtime parsed them, when that is cheaper than `c.req.raw.headers`. */
+  readonly headers?: RequestHeaders | undefined
 }
 
 /** Options of the Hono {@link gateway}. */
@@ -51,7 +56,7 @@ export interface HonoGateway extends MiddlewareHandler {
 }
 
 interface NodeServerEnv {
-  incoming?: { url?: string; socket?: TlsSocketLike & { remoteAddress?: string } }
+  incoming?: { url?: string; headers?: HeaderRecord; socket?: TlsSocketLike & { remoteAddress?: string } }
   outgoing?: NodeResponseLike & {
     setHeader(name: string, value: string): unknown
     appendHeader(name: string, value: string): unknown
@@ -72,6 +77,8 @@ function nodeServerConnection(c: Context): ConnectionInfo {
     remoteAddress: incoming?.socket?.remoteAddress,
     tls: tlsInfoFromSocket(incoming?.socket),
     target: incoming?.url,
+    // Node's parsed headers: reading c.req.raw.headers would make node-server build a Fetch Headers.
+    headers: incoming?.headers === undefined ? undefined : new RecordHeaders(incoming.headers),
   }
 }
 
@@ -132,19 +139,20 @@ export function gateway(config: GatewayConfig, options: HonoGatewayOptions = {})
   const rawRequest = (c: Context): RawRequest => {
     const connection = connectionInfo(c)
     const request = c.req.raw
-    const lengthHeader = request.headers.get('content-length')
+    const headers = connection.headers ?? request.headers
+    const lengthHeader = headers.get('content-length')
     const declaredLength = lengthHeader === null ? undefined : Number(lengthHeader)
     return {
       method: request.method,
       target: connection.target ?? targetOf(request.url),
-      headers: request.headers,
+      headers,
       remoteAddress: connection.remoteAddress,
       tls: connection.tls,
       body: {
         declaredLength,
         present:
           declaredLength === undefined
-            ? request.headers.has('transfer-encoding') || (!bodiless.has(request.method) && request.body !== null)
+            ? headers.has('transfer-encoding') || (!bodiless.has(request.method) && request.body !== null)
             : declaredLength > 0,
         async read(limit) {
           const bytes = request.body === null ? new Uint8Array(0) : await readLimited(request.body, limit)

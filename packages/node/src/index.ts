@@ -1,6 +1,5 @@
 export * from '@portcullis/core'
 export { gateway, type NodeGateway } from './gateway'
-export { NodeRequestHeaders } from './node-headers'
 export { createNodeMiddleware, type NodeMiddleware, type NodeMiddlewareHooks } from './node-middleware'
 export { type NodeRequestOptions, toRawRequest } from './node-raw-request'
 export { type NodeBodySourceOptions, nodeBodySource } from './replayable-body'

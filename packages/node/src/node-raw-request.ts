@@ -1,6 +1,12 @@
 import type { IncomingMessage } from 'node:http'
-import { type CanonicalTarget, type RawRequest, type TlsSocketLike, tlsInfoFromSocket } from '@portcullis/core'
-import { NodeRequestHeaders } from './node-headers'
+import {
+  type CanonicalTarget,
+  type RawRequest,
+  RecordHeaders,
+  type TlsSocketLike,
+  tlsInfoFromSocket,
+} from '@portcullis/core'
+
 import { nodeBodySource } from './replayable-body'
 
 /** How a Node-based adapter describes its request beyond the `IncomingMessage` itself. */
@@ -20,7 +26,7 @@ export function toRawRequest(req: IncomingMessage, options: NodeRequestOptions =
   return {
     method: req.method ?? 'GET',
     target: options.target ?? req.url ?? '/',
-    headers: new NodeRequestHeaders(req.headers),
+    headers: new RecordHeaders(req.headers),
     remoteAddress: req.socket?.remoteAddress,
     tls: tlsInfoFromSocket(req.socket as TlsSocketLike | null),
     body: nodeBodySource(req, { parsed: options.parsedBody }),
