@@ -91,6 +91,7 @@ const targetOf = (url: string): string => {
 }
 
 const decodePath = (path: string): string => {
+  if (!path.includes('%')) return path
   try {
     return decodeURI(path)
   } catch {
