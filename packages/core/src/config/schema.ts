@@ -110,7 +110,8 @@ const RequestConfig = Type.Object(
           }),
           trustIncoming: Type.Optional(
             Type.Boolean({
-              description: 'Honour a well-formed incoming request id / traceparent. Default: true.',
+              description:
+                'Adopt a well-formed incoming request id, else the trace id of an incoming traceparent, as the request id. Default: true.',
             }),
           ),
         },
