@@ -83,4 +83,35 @@ describe('canonicalizeTarget', () => {
     const secret = 'sk_live_abcdef'
     expect(refuse(`/x/${secret}%2F..`).detail).not.toContain(secret)
   })
+
+  it('is idempotent: the canonical form of a canonical path is itself', () => {
+    const pieces = [
+      'a',
+      'b',
+      '.',
+      '..',
+      '',
+      '%2e',
+      '%2E%2e',
+      '%41',
+      'caf%C3%A9',
+      'x.json',
+      '~u',
+      'a%20b',
+      "it's",
+      '@x:y',
+    ]
+    let seed = 11
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed % n
+    }
+    for (let round = 0; round < 3000; round++) {
+      const target = `/${Array.from({ length: 1 + random(6) }, () => pieces[random(pieces.length)]).join('/')}`
+      const first = accept(target)
+      const second = accept(first.encodedPath)
+      expect(second.path, target).toBe(first.path)
+      expect(second.encodedPath, target).toBe(first.encodedPath)
+    }
+  })
 })

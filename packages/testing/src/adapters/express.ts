@@ -2,7 +2,7 @@ import { gateway } from '@portcullis/express'
 import express from 'express'
 import { listen } from '../listen'
 import { readStream } from '../read-stream'
-import { type AdapterFixture, echo } from './fixture'
+import { type AdapterFixture, echo, runningFixture } from './fixture'
 
 /** Express 5 with `app.use(gateway(config))` first, then `express.json()`. */
 export const expressFixture: AdapterFixture = {
@@ -21,13 +21,6 @@ export const expressFixture: AdapterFixture = {
     app.post('/json', (req, res) => reply(req, res, req.body ?? null))
     app.all('/{*rest}', (req, res) => reply(req, res))
     const server = await listen(app, options.tls)
-    return {
-      url: server.url,
-      engine: gw.engine,
-      close: async () => {
-        await server.close()
-        await gw.close()
-      },
-    }
+    return runningFixture(server, gw)
   },
 }

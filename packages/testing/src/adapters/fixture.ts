@@ -1,5 +1,6 @@
 import type https from 'node:https'
 import type { Engine, GatewayConfig, GatewayContext } from '@portcullis/core'
+import type { Listening } from '../listen'
 
 /**
  * One framework with the gateway in front of the same small app, for the conformance suite.
@@ -27,6 +28,18 @@ export interface RunningFixture {
   readonly url: string
   readonly engine: Engine
   close(): Promise<void>
+}
+
+/** A running fixture from its listening server and its gateway: closing stops both. */
+export function runningFixture(server: Listening, gateway: { engine: Engine; close(): Promise<void> }): RunningFixture {
+  return {
+    url: server.url,
+    engine: gateway.engine,
+    async close() {
+      await server.close()
+      await gateway.close()
+    },
+  }
 }
 
 /** What the app behind the gateway saw, as every fixture reports it. */

@@ -2,7 +2,7 @@ import { getRequestListener } from '@hono/node-server'
 import { gateway } from '@portcullis/hono'
 import { type Context, Hono } from 'hono'
 import { listen } from '../listen'
-import { type AdapterFixture, echo } from './fixture'
+import { type AdapterFixture, echo, runningFixture } from './fixture'
 
 /** Hono 4 on @hono/node-server with `app.use(gateway(config))` first. */
 export const honoFixture: AdapterFixture = {
@@ -31,13 +31,6 @@ export const honoFixture: AdapterFixture = {
     app.post('/raw', async (c) => reply(c, await c.req.raw.text()))
     app.all('*', (c) => reply(c))
     const server = await listen(getRequestListener(app.fetch), options.tls)
-    return {
-      url: server.url,
-      engine: gw.engine,
-      close: async () => {
-        await server.close()
-        await gw.close()
-      },
-    }
+    return runningFixture(server, gw)
   },
 }

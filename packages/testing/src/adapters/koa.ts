@@ -4,7 +4,7 @@ import { gateway } from '@portcullis/koa'
 import Koa from 'koa'
 import { listen } from '../listen'
 import { readStream } from '../read-stream'
-import { type AdapterFixture, echo } from './fixture'
+import { type AdapterFixture, echo, runningFixture } from './fixture'
 
 /** Koa 3 with `app.use(gateway(config))` first, then @koa/bodyparser and @koa/router. */
 export const koaFixture: AdapterFixture = {
@@ -31,13 +31,6 @@ export const koaFixture: AdapterFixture = {
     app.use(bodyParser())
     app.use(router.routes())
     const server = await listen(app.callback(), options.tls)
-    return {
-      url: server.url,
-      engine: gw.engine,
-      close: async () => {
-        await server.close()
-        await gw.close()
-      },
-    }
+    return runningFixture(server, gw)
   },
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { gateway } from '@portcullis/node'
 import { listen } from '../listen'
 import { readStream } from '../read-stream'
-import { type AdapterFixture, echo } from './fixture'
+import { type AdapterFixture, echo, runningFixture } from './fixture'
 
 /** node:http with `gateway(config).wrap(listener)`. */
 export const nodeFixture: AdapterFixture = {
@@ -21,13 +21,6 @@ export const nodeFixture: AdapterFixture = {
       res.end(JSON.stringify(echo('node', req.method ?? 'GET', url, req.portcullis, header, body)))
     }
     const server = await listen(gw.wrap(app), options.tls)
-    return {
-      url: server.url,
-      engine: gw.engine,
-      close: async () => {
-        await server.close()
-        await gw.close()
-      },
-    }
+    return runningFixture(server, gw)
   },
 }
