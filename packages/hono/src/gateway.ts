@@ -6,6 +6,7 @@ import {
   type GatewayContext,
   type HeaderRecord,
   type NodeResponseLike,
+  type Outcome,
   onNodeResponseDone,
   type RawRequest,
   RecordHeaders,
@@ -192,7 +193,7 @@ export function gateway(config: GatewayConfig, options: HonoGatewayOptions = {})
         engine.complete(ctx, { status: outcome.response.status, bytes: contentLength(outcome.response) })
       return outcome.response
     }
-    if (outcome.stripHeaders.length > 0) stripRequestHeaders(c, outcome.stripHeaders)
+    editRequest(c, outcome)
     c.set('portcullis', ctx)
     if (ctx.request.body.parsedJson) c.req.bodyCache.json = ctx.request.body.json() as Promise<unknown> as never
     // Set on the Node response, the headers join whatever the app answers without making
@@ -217,13 +218,29 @@ function contentLength(response: Response): number | undefined {
   return header === null ? undefined : Number(header)
 }
 
-/** Removes spoofed forwarding headers; a runtime's request headers may be immutable, so copy then. */
-function stripRequestHeaders(c: Context, names: readonly string[]): void {
+/**
+ * Applies the onward edits to the request the app reads: header changes, and a target whose query
+ * lost a stripped credential. A runtime's request headers may be immutable, so copy then.
+ */
+function editRequest(c: Context, outcome: Outcome & { kind: 'continue' }): void {
+  const { rawQuery } = outcome.ctx.request
+  const queryStart = outcome.target.indexOf('?')
+  const query = queryStart === -1 ? '' : outcome.target.slice(queryStart + 1)
+  if (query !== rawQuery) {
+    const url = new URL(c.req.url)
+    url.search = query
+    c.req.raw = new Request(url, c.req.raw)
+  }
+  if (outcome.stripHeaders.length === 0 && outcome.setHeaders.length === 0) return
+  const apply = (headers: Headers) => {
+    for (const name of outcome.stripHeaders) headers.delete(name)
+    for (const [name, value] of outcome.setHeaders) headers.set(name, value)
+  }
   try {
-    for (const name of names) c.req.raw.headers.delete(name)
+    apply(c.req.raw.headers)
   } catch {
     const headers = new Headers(c.req.raw.headers)
-    for (const name of names) headers.delete(name)
+    apply(headers)
     c.req.raw = new Request(c.req.raw, { headers })
   }
 }

@@ -83,6 +83,7 @@ export function gateway(config: GatewayConfig): KoaGateway {
       return
     }
     for (const name of outcome.stripHeaders) delete ctx.req.headers[name]
+    for (const [name, value] of outcome.setHeaders) ctx.req.headers[name] = value
     for (const [name, value] of outcome.responseHeaders) {
       if (name === 'set-cookie') ctx.append(name, value)
       else ctx.set(name, value)

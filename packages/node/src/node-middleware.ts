@@ -30,6 +30,7 @@ function handOver(
   rewrite: boolean,
 ) {
   for (const name of outcome.stripHeaders) delete req.headers[name]
+  for (const [name, value] of outcome.setHeaders) req.headers[name] = value
   for (const [name, value] of outcome.responseHeaders) {
     if (name === 'set-cookie') res.appendHeader(name, value)
     else res.setHeader(name, value)

@@ -30,6 +30,7 @@ const storeMethods = ['get', 'set', 'delete', 'increment', 'close'] as const
  * the value itself when it is not even the right kind of thing.
  */
 export function checkCodeOnlyValue(kind: CodeOnlyKind, value: unknown): CodeOnlyProblem[] {
+  if (kind === 'function') return isFunction(value) ? [] : [{ subPath: [], message: 'must be a function' }]
   if (!isObject(value)) return [{ subPath: [], message: `must be ${describeCodeOnly(kind)}` }]
   switch (kind) {
     case 'stage':
@@ -45,7 +46,7 @@ export function checkCodeOnlyValue(kind: CodeOnlyKind, value: unknown): CodeOnly
   }
 }
 
-function describeCodeOnly(kind: CodeOnlyKind): string {
+function describeCodeOnly(kind: Exclude<CodeOnlyKind, 'function'>): string {
   switch (kind) {
     case 'stage':
       return 'a stage: { name, phase, run }'

@@ -1,44 +1,26 @@
 // The symbol imports let declaration files name TypeBox's schema types.
 // biome-ignore lint/correctness/noUnusedImports: needed by declaration emit (TS4023)
 import type { Hint, Kind, OptionalKind, ReadonlyKind } from '@sinclair/typebox'
-import { type Static, type TSchema, Type } from '@sinclair/typebox'
+import { type Static, Type } from '@sinclair/typebox'
 import type { Clock } from '../engine/clock'
 import type { Stage } from '../engine/stage'
 import type { Store } from '../store/store'
+import { ByteSize, checkedString, codeOnly, expectedKeyword, HeaderName } from './schema-primitives'
+import { AclSection } from './sections/acl-schema'
+import { AuthSection } from './sections/auth-schema'
 
-/**
- * The keyword that marks a value only code can give (a function, a client instance).
- * The config validator checks it by duck typing; the editor schema leaves such values out.
- */
-export const codeOnlyKeyword = 'x-portcullis-code'
+export {
+  type CheckKind,
+  type CodeOnlyKind,
+  checkKeyword,
+  codeOnlyKeyword,
+  expectedKeyword,
+} from './schema-primitives'
 
-/** The keyword that runs a semantic check on a value the JSON types cannot express. */
-export const checkKeyword = 'x-portcullis-check'
-
-/** The kinds of code-only values the validator knows how to check. */
-export type CodeOnlyKind = 'stage' | 'store' | 'clock'
-
-/** The keyword a union's schema uses to say, in words, what it accepts. */
-export const expectedKeyword = 'x-portcullis-expected'
-
-/** The semantic checks the validator knows how to run. */
-export type CheckKind = 'proxy-address' | 'byte-size' | 'header-name'
-
-function codeOnly<T>(kind: CodeOnlyKind, description: string): TSchema & { static: T } {
-  return Type.Unsafe<T>({ [codeOnlyKeyword]: kind, description })
-}
-
-const ByteSize = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ [checkKeyword]: 'byte-size' })], {
-  [expectedKeyword]: 'a size such as 1048576, "512kb" or "1mb"',
-  description: 'A size in bytes: an integer, or a string such as "512kb" or "1mb".',
-})
-
-const HeaderName = Type.String({ [checkKeyword]: 'header-name', description: 'An HTTP header name.' })
-
-const ProxyAddress = Type.String({
-  [checkKeyword]: 'proxy-address',
-  description: 'An IP address, a CIDR range, or a named range: loopback, linklocal, uniquelocal.',
-})
+const ProxyAddress = checkedString(
+  'proxy-address',
+  'An IP address, a CIDR range, or a named range: loopback, linklocal, uniquelocal.',
+)
 
 const TrustList = Type.Union(
   [ProxyAddress, Type.Array(ProxyAddress), Type.Integer({ minimum: 0, description: 'Trust this many hops.' })],
@@ -129,6 +111,8 @@ export const gatewayConfigSchema = Type.Object(
     trustedProxies: Type.Optional(TrustedProxies),
     store: Type.Optional(StoreConfig),
     request: Type.Optional(RequestConfig),
+    auth: Type.Optional(AuthSection),
+    acl: Type.Optional(AclSection),
     stages: Type.Optional(
       Type.Array(codeOnly<Stage>('stage', 'A custom stage (code only).'), {
         description: "The app's own stages, each in its phase (code only).",

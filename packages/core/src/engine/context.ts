@@ -2,6 +2,7 @@ import type { TargetRejection } from '../request/canonical-path'
 import type { GatewayRequest } from '../request/gateway-request'
 import { newTraceId, type TraceContext } from '../request/trace-context'
 import type { Clock } from './clock'
+import { OnwardEdits, type OnwardRequest } from './onward-request'
 import type { Phase } from './phases'
 import type { Principal } from './principal'
 
@@ -45,6 +46,8 @@ export interface GatewayContext {
   readonly timings: readonly StageTiming[]
   /** Headers added to the response, whoever answers (e.g. `RateLimit`); the request id header is added too. */
   readonly responseHeaders: Headers
+  /** Changes to the request as it goes on to the app or an upstream (stripped credentials, identity headers). */
+  readonly onward: OnwardRequest
   /** Values stages share. */
   readonly vars: GatewayVariables
 }
@@ -69,8 +72,9 @@ export class RequestContext implements GatewayContext {
   peerTrusted = false
   readonly #clock: Clock
   #trace: TraceContext | undefined
-  // Made on first use: most requests add no header but the request id.
+  // Made on first use: most requests add no header but the request id, and change nothing onward.
   #responseHeaders: Headers | undefined
+  #onward: OnwardEdits | undefined
 
   constructor(request: GatewayRequest, requestId: string, trace: TraceContext | undefined, clock: Clock) {
     this.request = request
@@ -84,6 +88,16 @@ export class RequestContext implements GatewayContext {
   get responseHeaders(): Headers {
     this.#responseHeaders ??= new Headers()
     return this.#responseHeaders
+  }
+
+  get onward(): OnwardRequest {
+    this.#onward ??= new OnwardEdits()
+    return this.#onward
+  }
+
+  /** The onward edits stages made, without creating them when there are none. */
+  get onwardEdits(): OnwardEdits | undefined {
+    return this.#onward
   }
 
   /** The headers stages added, without creating them when there are none. */

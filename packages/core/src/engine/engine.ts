@@ -11,6 +11,7 @@ import { isAcceptableRequestId, newRequestId } from '../request/request-id'
 import { parseTraceparent } from '../request/trace-context'
 import type { Store } from '../store/store'
 import { type GatewayContext, RequestContext } from './context'
+import { type OnwardEdits, withoutCookies, withoutQueryParams } from './onward-request'
 import { phases } from './phases'
 import { createReceiveStages } from './receive-stages'
 import type { Stage, StageDecision } from './stage'
@@ -23,8 +24,10 @@ export type Outcome =
       readonly ctx: GatewayContext
       /** The canonical request target (encoded path and raw query) the app must see. */
       readonly target: string
-      /** Request headers the adapter removes before the app sees them (spoofed forwarding headers). */
+      /** Request headers the adapter removes before the app sees them (spoofed forwarding headers, stripped credentials). */
       readonly stripHeaders: readonly string[]
+      /** Request headers the adapter sets, after removing those (identity headers, a rewritten Cookie). */
+      readonly setHeaders: ResponseHeaderList
       /** Headers the adapter adds to the app's response: the request id, and any a stage added. */
       readonly responseHeaders: ResponseHeaderList
     }
@@ -64,7 +67,8 @@ export interface Engine {
   close(): Promise<void>
 }
 
-const noHeadersToStrip: readonly string[] = []
+const noHeaders: readonly string[] = []
+const noHeaderPairs: ResponseHeaderList = []
 
 class GatewayEngine implements Engine {
   readonly config: ResolvedGatewayConfig
@@ -72,6 +76,8 @@ class GatewayEngine implements Engine {
   readonly #stages: readonly Stage[]
   readonly #ownsStore: boolean
   readonly #bodyLimits: BodyLimits
+  /** Headers removed from requests whose peer is not a trusted proxy. */
+  readonly #proxyOnlyHeaders: readonly string[]
 
   constructor(config: ResolvedGatewayConfig) {
     this.config = config
@@ -81,6 +87,9 @@ class GatewayEngine implements Engine {
     this.#stages = [
       ...createReceiveStages((ctx) => (ctx as RequestContext).targetRejection, config.maxBodyBytes),
       ...ordered,
+    ]
+    this.#proxyOnlyHeaders = [
+      ...new Set([...forwardingHeaders, ...ordered.flatMap((stage) => stage.proxyHeaders ?? [])]),
     ]
     // Node loads its Fetch classes on first use (~40 ms): pay that at start-up, not on the first denial.
     new Response(null, { headers: new Headers() })
@@ -137,16 +146,20 @@ class GatewayEngine implements Engine {
       }
     }
     const { request } = ctx
-    const target = request.rawQuery === '' ? request.encodedPath : `${request.encodedPath}?${request.rawQuery}`
+    const edits = ctx.onwardEdits
+    const query =
+      edits === undefined ? request.rawQuery : withoutQueryParams(request.rawQuery, edits.removedQueryParams)
+    const target = query === '' ? request.encodedPath : `${request.encodedPath}?${query}`
     if (canonical !== undefined && raw.routesCanonically !== undefined && !raw.routesCanonically(canonical)) {
       ctx.answeredBy = 'gateway'
       return { kind: 'respond', ctx, response: canonicalRedirect(target, this.#responseHeaders(ctx)) }
     }
+    const untrusted = ctx.peerTrusted ? noHeaders : this.#presentHeaders(ctx, this.#proxyOnlyHeaders)
     return {
       kind: 'continue',
       ctx,
       target,
-      stripHeaders: ctx.peerTrusted ? noHeadersToStrip : untrustedForwardingHeaders(ctx),
+      ...onwardHeaders(ctx, untrusted, edits),
       responseHeaders: this.#responseHeaders(ctx),
     }
   }
@@ -166,7 +179,14 @@ class GatewayEngine implements Engine {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.#stages.map((stage) => stage.close?.()))
     if (this.#ownsStore) await this.config.store.close()
+  }
+
+  /** Which of the named headers the request carries. */
+  #presentHeaders(ctx: GatewayContext, names: readonly string[]): readonly string[] {
+    const present = names.filter((name) => ctx.request.headers.has(name))
+    return present.length === 0 ? noHeaders : present
   }
 
   /** The request id header, then whatever the stages added. */
@@ -186,6 +206,7 @@ class GatewayEngine implements Engine {
       rawQuery: canonical.ok ? canonical.target.query : '',
       ip: address.ip,
       peerIp: address.peerIp,
+      viaTrustedProxy: address.peerTrusted,
       body: createRequestBody(raw.body, this.#bodyLimits),
     })
     const trace = parseTraceparent(raw.headers.get('traceparent'))
@@ -201,10 +222,23 @@ class GatewayEngine implements Engine {
   }
 }
 
-/** The forwarding headers present on a request whose peer is not a trusted proxy. */
-function untrustedForwardingHeaders(ctx: GatewayContext): readonly string[] {
-  const present = forwardingHeaders.filter((name) => ctx.request.headers.has(name))
-  return present.length === 0 ? noHeadersToStrip : present
+/** The header changes for the request that goes on: spoofed proxy headers and the stages' edits. */
+function onwardHeaders(
+  ctx: GatewayContext,
+  untrusted: readonly string[],
+  edits: OnwardEdits | undefined,
+): { stripHeaders: readonly string[]; setHeaders: ResponseHeaderList } {
+  if (edits === undefined) return { stripHeaders: untrusted, setHeaders: noHeaderPairs }
+  const strip = new Set([...untrusted, ...edits.removedHeaders])
+  const set = new Map(edits.setHeaders)
+  if (edits.removedCookies.size > 0) {
+    const cookie = ctx.request.headers.get('cookie')
+    const kept = cookie === null ? undefined : withoutCookies(cookie, edits.removedCookies)
+    if (kept === undefined) strip.add('cookie')
+    else set.set('cookie', kept)
+  }
+  for (const name of set.keys()) strip.add(name)
+  return { stripHeaders: [...strip], setHeaders: [...set] }
 }
 
 /** The permanent, method-preserving redirect to the canonical target. */

@@ -36,6 +36,13 @@ export interface Stage {
   readonly mode?: StageMode
   /** Decides what happens to the request. */
   run(ctx: GatewayContext): StageDecision | Promise<StageDecision>
+  /**
+   * Request headers only a trusted proxy may send (e.g. a forwarded client certificate): from any
+   * other peer the gateway removes them before the request goes on.
+   */
+  readonly proxyHeaders?: readonly string[]
+  /** Releases what the stage holds (timers, connections) when the gateway closes. */
+  close?(): void | Promise<void>
 }
 
 /** The decision to let the request go on. */

@@ -28,6 +28,8 @@ export interface GatewayRequest {
   readonly ip: string | undefined
   /** The socket peer's IP; differs from `ip` behind trusted proxies. */
   readonly peerIp: string | undefined
+  /** Whether the socket peer is a trusted proxy, so headers only proxies may set can be believed. */
+  readonly viaTrustedProxy: boolean
   /** TLS details when the connection is TLS. */
   readonly tls: TlsInfo | undefined
   /** The body, read lazily and at most once. */
@@ -66,6 +68,7 @@ export interface GatewayRequestInit {
   readonly rawQuery: string
   readonly ip: string | undefined
   readonly peerIp: string | undefined
+  readonly viaTrustedProxy: boolean
   readonly body: RequestBody
 }
 
@@ -77,6 +80,7 @@ class LazyGatewayRequest implements GatewayRequest {
   readonly headers: RequestHeaders
   readonly ip: string | undefined
   readonly peerIp: string | undefined
+  readonly viaTrustedProxy: boolean
   readonly tls: TlsInfo | undefined
   readonly body: RequestBody
   readonly routeTemplate: string | undefined
@@ -95,6 +99,7 @@ class LazyGatewayRequest implements GatewayRequest {
     this.rawQuery = init.rawQuery
     this.ip = init.ip
     this.peerIp = init.peerIp
+    this.viaTrustedProxy = init.viaTrustedProxy
     this.body = init.body
   }
 

@@ -1,0 +1,71 @@
+/**
+ * Changes to the request as it goes on to the app (or, with routes, an upstream): headers the
+ * gateway removes or sets (a stripped API key, identity headers), query parameters and cookies it
+ * takes out. Stages record them; the adapter applies them once the request is let through.
+ */
+export interface OnwardRequest {
+  /** Removes a request header (case-insensitive). */
+  removeHeader(name: string): void
+  /** Sets a request header, replacing any copy the client sent. */
+  setHeader(name: string, value: string): void
+  /** Removes every occurrence of a query parameter. */
+  removeQueryParam(name: string): void
+  /** Removes a cookie from the `Cookie` header. */
+  removeCookie(name: string): void
+}
+
+/** The edits recorded on a request, as the engine reads them back. */
+export class OnwardEdits implements OnwardRequest {
+  readonly removedHeaders = new Set<string>()
+  readonly setHeaders = new Map<string, string>()
+  readonly removedQueryParams = new Set<string>()
+  readonly removedCookies = new Set<string>()
+
+  removeHeader(name: string): void {
+    const lower = name.toLowerCase()
+    this.setHeaders.delete(lower)
+    this.removedHeaders.add(lower)
+  }
+
+  setHeader(name: string, value: string): void {
+    const lower = name.toLowerCase()
+    this.removedHeaders.delete(lower)
+    this.setHeaders.set(lower, value)
+  }
+
+  removeQueryParam(name: string): void {
+    this.removedQueryParams.add(name)
+  }
+
+  removeCookie(name: string): void {
+    this.removedCookies.add(name)
+  }
+}
+
+/** The raw query without the named parameters (names compared after form decoding). */
+export function withoutQueryParams(rawQuery: string, names: ReadonlySet<string>): string {
+  if (rawQuery === '' || names.size === 0) return rawQuery
+  return rawQuery
+    .split('&')
+    .filter((pair) => {
+      const equals = pair.indexOf('=')
+      const rawName = equals === -1 ? pair : pair.slice(0, equals)
+      let name: string
+      try {
+        name = decodeURIComponent(rawName.replace(/\+/g, ' '))
+      } catch {
+        name = rawName
+      }
+      return !names.has(name)
+    })
+    .join('&')
+}
+
+/** A `Cookie` header value without the named cookies; `undefined` when none is left. */
+export function withoutCookies(header: string, names: ReadonlySet<string>): string | undefined {
+  const kept = header
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '' && !names.has(pair.slice(0, Math.max(0, pair.indexOf('='))).trim()))
+  return kept.length === 0 ? undefined : kept.join('; ')
+}
