@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs'
-import { extname, resolve } from 'node:path'
+import { dirname, extname, resolve } from 'node:path'
 import { parseDocument } from 'yaml'
+import { configDirectory } from './config/config-directory'
 import type { GatewayConfig } from './config/schema'
 import { ConfigError } from './errors/config-error'
 
 /**
  * Reads a gateway config from a YAML (`.yaml`, `.yml`) or JSON (`.json`) file. Syntax errors
  * throw a {@link ConfigError} naming the file, line and column; the content itself is checked
- * when the gateway is created from it.
+ * when the gateway is created from it. File paths in it resolve against the file's folder.
  *
  * @example
  * ```ts
@@ -25,9 +26,13 @@ export function loadConfigFile(path: string): GatewayConfig {
     throw new ConfigError([{ path: '', message: reason }], file)
   }
   const extension = extname(file).toLowerCase()
-  if (extension === '.json') return parseJson(text, file)
-  if (extension === '.yaml' || extension === '.yml') return parseYaml(text, file)
-  throw new ConfigError([{ path: '', message: 'must be a .yaml, .yml or .json file' }], file)
+  let config: GatewayConfig
+  if (extension === '.json') config = parseJson(text, file)
+  else if (extension === '.yaml' || extension === '.yml') config = parseYaml(text, file)
+  else throw new ConfigError([{ path: '', message: 'must be a .yaml, .yml or .json file' }], file)
+  // Relative paths in the file (a CA, a public key) are relative to the file, not to the process.
+  Object.defineProperty(config, configDirectory, { value: dirname(file), enumerable: false })
+  return config
 }
 
 function parseJson(text: string, file: string): GatewayConfig {

@@ -2,7 +2,15 @@ export { type AdapterFixture, adapterFixtures, type EchoBody, type RunningFixtur
 export { conformanceSuite } from './conformance/index'
 export { expectExampleBehaviour } from './example-checks'
 export { type Listening, listen } from './listen'
-export { createTestPki, type KeyPairPem, type TestPki } from './pki'
+export { type OidcProviderError, type OidcServer, type OidcServerOptions, startOidcServer } from './oidc-server'
+export {
+  type ClientCertificateOptions,
+  createTestPki,
+  type IntermediateCaOptions,
+  type KeyPairPem,
+  type TestIntermediateCa,
+  type TestPki,
+} from './pki'
 export { type RawHttpOptions, type RawResponse, rawHttp } from './raw-http'
 export { readStream } from './read-stream'
 export { readsBodyStage } from './stages'

@@ -2,9 +2,12 @@ import { type Clock, systemClock } from '../engine/clock'
 import type { Stage } from '../engine/stage'
 import { ConfigError, type ConfigProblem } from '../errors/config-error'
 import { compileProxyTrust, type ProxyTrust } from '../request/client-ip'
+import { buildContext } from '../stages/build-context'
+import { buildIdentityStages } from '../stages/build-identity'
 import { MemoryStore } from '../store/memory-store'
 import type { Store } from '../store/store'
 import { parseByteSize } from './byte-size'
+import { configDirectoryOf } from './config-directory'
 import { type Environment, processEnvironment, resolveEnvReferences } from './env-references'
 import type { GatewayConfig } from './schema'
 import { validateConfig } from './validate-config'
@@ -30,6 +33,8 @@ export interface ResolveConfigOptions {
   env?: Environment
   /** The file the config came from, named in the {@link ConfigError}. */
   source?: string
+  /** The folder relative file paths in the config are resolved against. Default: the config file's, else the working directory. */
+  baseDirectory?: string
 }
 
 /** The default body limit: 1 MiB. */
@@ -50,17 +55,22 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
   if (problems.length > 0) throw new ConfigError(problems, options.source)
   const source = resolved as GatewayConfig
   const clock = source.clock ?? systemClock
+  const trust = compileProxyTrust(source.trustedProxies)
+  const build = buildContext(clock, options.baseDirectory ?? configDirectoryOf(config), problems)
+  const builtStages = buildIdentityStages(source, trust.trustsAnyone, build)
+  if (problems.length > 0) throw new ConfigError(problems, options.source)
+  build.start()
   const store = resolveStore(source.store, clock)
   return {
     source,
-    trust: compileProxyTrust(source.trustedProxies),
+    trust,
     store,
     clock,
     maxBodyBytes: parseByteSize(source.request?.maxBodyBytes ?? defaultMaxBodyBytes) as number,
     maxJsonDepth: source.request?.maxJsonDepth ?? defaultMaxJsonDepth,
     requestIdHeader: (source.request?.id?.header ?? 'x-request-id').toLowerCase(),
     trustIncomingRequestId: source.request?.id?.trustIncoming ?? true,
-    stages: source.stages ?? [],
+    stages: [...builtStages, ...(source.stages ?? [])],
   }
 }
 

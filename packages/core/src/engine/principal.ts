@@ -1,3 +1,5 @@
+import type { ClientCertificate } from '../stages/mtls/client-certificate'
+
 /** How a caller proved who they are. */
 export type CredentialKind = 'api-key' | 'jwt' | 'introspection' | 'mtls' | 'anonymous' | (string & {})
 
@@ -11,6 +13,8 @@ export interface Principal {
   readonly scopes: readonly string[]
   /** The raw claims (JWT or introspection), if any. */
   readonly claims: Readonly<Record<string, unknown>>
-  /** The kind of credential presented. */
+  /** The kind of credential presented; `+`-joined when a route required several (`mtls+api-key`). */
   readonly credential: CredentialKind
+  /** The verified client certificate, when mutual TLS took part. */
+  readonly certificate?: ClientCertificate
 }

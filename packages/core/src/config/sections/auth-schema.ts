@@ -201,7 +201,13 @@ const MtlsSection = Type.Object(
     ),
     consumer: Type.Optional(
       Type.Union(
-        ['subject.cn', 'san.uri', 'san.dns', 'san.email', 'fingerprint'].map((from) => Type.Literal(from)),
+        [
+          Type.Literal('subject.cn'),
+          Type.Literal('san.uri'),
+          Type.Literal('san.dns'),
+          Type.Literal('san.email'),
+          Type.Literal('fingerprint'),
+        ],
         { [expectedKeyword]: 'subject.cn, san.uri, san.dns, san.email or fingerprint' },
       ),
     ),
@@ -211,7 +217,7 @@ const MtlsSection = Type.Object(
 )
 
 const MethodName = Type.Union(
-  ['apiKeys', 'jwt', 'introspection', 'mtls'].map((name) => Type.Literal(name)),
+  [Type.Literal('apiKeys'), Type.Literal('jwt'), Type.Literal('introspection'), Type.Literal('mtls')],
   { [expectedKeyword]: 'apiKeys, jwt, introspection or mtls' },
 )
 
