@@ -60,6 +60,9 @@ try {
   `
   writeFileSync(join(project, 'check.cjs'), script)
   process.stdout.write(run(process.execPath, ['check.cjs'], project))
+  const hashed = run(join(project, 'node_modules/.bin/portcullis'), ['key', 'hash', 'pk_abc'], project).trim()
+  if (!/^sha256:[0-9a-f]{64}$/.test(hashed)) throw new Error(`the portcullis bin printed ${JSON.stringify(hashed)}`)
+  console.log('the portcullis bin runs: key hash')
 } finally {
   rmSync(scratch, { recursive: true, force: true })
 }
