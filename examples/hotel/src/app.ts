@@ -3,6 +3,7 @@ import type { GatewayConfig } from '@portcullis/core'
 import { loadConfigFile } from '@portcullis/core/config-file'
 import { type ExpressGateway, gateway } from '@portcullis/express'
 import express, { type Express } from 'express'
+import { demoIdp } from './demo-idp/demo-idp'
 import { bookingsService } from './services/bookings'
 import { datesService } from './services/dates'
 import { hotels } from './services/hotels'
@@ -28,6 +29,7 @@ export function createHotelApp(overrides: Partial<GatewayConfig> = {}, now: () =
   const app = express()
   app.disable('x-powered-by')
   app.use(gw)
+  app.use(demoIdp())
   const api = express.Router()
   api.get('/hotels', (_req, res) => {
     res.json({ hotels })

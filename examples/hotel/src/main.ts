@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { ConfigError } from '@portcullis/core'
 import { createHotelApp } from './app'
+import { demoKeys } from './demo-keys'
 import { logRequests } from './request-log'
 
 const port = Number(process.env.PORT ?? 3000)
@@ -22,21 +23,27 @@ const server = hotel.app.listen(port, '127.0.0.1', () => {
   console.log(`
 Portcullis hotel demo: ${base}/api/v1 (the gateway runs in front of every request)
 
-Try:
+Public, for anyone:
   curl -i ${base}/api/v1/hotels
   curl -i ${base}/api/v1/hotels/h1/dates
   curl -i ${base}/api/v1/hotels/h2/prices?date=2026-12-24
   curl -i -H 'x-request-id: demo-1' ${base}/api/v1/room-types
-  curl -i -X POST ${base}/api/v1/bookings -H 'content-type: application/json' \\
+
+Bookings need an identity. A partner's API key (the demo prints it; the config keeps only its hash):
+  curl -i -X POST ${base}/api/v1/bookings -H 'x-api-key: ${demoKeys.partner}' \\
+       -H 'content-type: application/json' \\
        -d '{"hotel":"h1","roomType":"double","checkIn":"2026-12-24","nights":2,"guest":"Ada"}'
+Or the mobile app's JWT, from the demo identity provider:
+  TOKEN=$(curl -s -X POST ${base}/demo-idp/token -H 'content-type: application/json' \\
+       -d '{"user":"ada","scope":"bookings:write"}' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
+  curl -i -X POST ${base}/api/v1/bookings -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+       -d '{"hotel":"h2","roomType":"suite","checkIn":"2027-01-02","nights":1,"guest":"Ada"}'
 
 What the gateway refuses, as application/problem+json:
-  curl -i --path-as-is '${base}/api/v1/hotels/..%2Fadmin'        # 400 request.path_encoded_separator
-  curl -i --path-as-is '${base}/api/v1/hotels;x=1'               # 400 request.path_parameter
-  head -c 20000 /dev/zero | curl -i -X POST ${base}/api/v1/bookings --data-binary @-   # 413
-
-And what it normalises before the app sees it:
-  curl -i --path-as-is '${base}/api/v1/x/../hotels'              # served as /api/v1/hotels
+  curl -i -X POST ${base}/api/v1/bookings                                   # 401 auth.credentials_missing
+  curl -i -X POST ${base}/api/v1/bookings -H 'x-api-key: ${demoKeys.reader}'   # 403 acl.forbidden (a reader)
+  curl -i --path-as-is '${base}/api/v1/hotels/..%2Fadmin'                  # 400 request.path_encoded_separator
+  head -c 20000 /dev/zero | curl -i -X POST ${base}/api/v1/bookings -H 'x-api-key: ${demoKeys.partner}' --data-binary @-   # 413
 
 One line per request follows (Ctrl-C to stop):
 `)

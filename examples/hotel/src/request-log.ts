@@ -14,9 +14,10 @@ export function logRequests(engine: Engine, write: (line: string) => void = cons
       })
       .join(' ')
     const route = event.routeTemplate ?? (ctx.request.path || '(refused target)')
+    const caller = ctx.principal?.consumer ?? 'anonymous'
     write(
       `${ctx.request.method} ${route} → ${event.status} by ${event.answeredBy} in ${event.durationMs.toFixed(2)} ms ` +
-        `[${stages}] id=${ctx.requestId}`,
+        `[${stages}] ${caller} id=${ctx.requestId}`,
     )
   })
 }

@@ -1,7 +1,12 @@
 import { type Listening, listen, rawHttp } from '@portcullis/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHotelApp } from '../src/app'
+import { issueDemoToken } from '../src/demo-idp/demo-idp'
+import { demoKeys } from '../src/demo-keys'
 import { logRequests } from '../src/request-log'
+
+const json = { 'content-type': 'application/json' }
+const booking = JSON.stringify({ hotel: 'h1', roomType: 'double', checkIn: '2026-12-24', nights: 2, guest: 'Ada' })
 
 describe('hotel demo', () => {
   let server: Listening
@@ -17,7 +22,7 @@ describe('hotel demo', () => {
     await hotel.gateway.close()
   })
 
-  it('serves each service behind the gateway, with a request id', async () => {
+  it('serves the public services to anyone, with a request id', async () => {
     const hotels = await rawHttp(server.url, { target: '/api/v1/hotels' })
     expect(hotels.status).toBe(200)
     expect(hotels.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
@@ -29,20 +34,63 @@ describe('hotel demo', () => {
     expect(rooms.headers['x-request-id']).toBe('demo-1')
   })
 
-  it('takes a booking and finds it again', async () => {
-    const body = JSON.stringify({ hotel: 'h1', roomType: 'double', checkIn: '2026-12-24', nights: 2, guest: 'Ada' })
+  it('takes a booking from a partner with an API key, and finds it again', async () => {
+    const headers = { ...json, 'x-api-key': demoKeys.partner }
+    const created = await rawHttp(server.url, { method: 'POST', target: '/api/v1/bookings', headers, body: booking })
+    expect(created.status).toBe(201)
+    const result = created.json as { id: string; totalEur: number; requestId: string; bookedBy: string }
+    expect(result.totalEur).toBe(129 + 129 * 1.25)
+    expect(result.bookedBy).toBe('acme-travel')
+    const found = await rawHttp(server.url, {
+      target: `/api/v1/bookings/${result.id}`,
+      headers: { 'x-api-key': demoKeys.reader },
+    })
+    expect(found.json).toEqual(result)
+  })
+
+  it('takes a booking from the mobile app with a JWT that has the scope', async () => {
+    const token = await rawHttp(server.url, {
+      method: 'POST',
+      target: '/demo-idp/token',
+      headers: json,
+      body: '{"user":"ada","scope":"bookings:write"}',
+    })
+    const accessToken = (token.json as { access_token: string }).access_token
     const created = await rawHttp(server.url, {
       method: 'POST',
       target: '/api/v1/bookings',
-      headers: { 'content-type': 'application/json' },
-      body,
+      headers: { ...json, authorization: `Bearer ${accessToken}` },
+      body: booking,
     })
     expect(created.status).toBe(201)
-    const booking = created.json as { id: string; totalEur: number; requestId: string }
-    expect(booking.totalEur).toBe(129 + 129 * 1.25)
-    expect(booking.requestId).toBe(created.headers['x-request-id'])
-    const found = await rawHttp(server.url, { target: `/api/v1/bookings/${booking.id}` })
-    expect(found.json).toEqual(booking)
+    expect((created.json as { bookedBy: string }).bookedBy).toBe('ada')
+  })
+
+  it('refuses bookings without credentials, with the wrong group, or without the scope', async () => {
+    const anonymous = await rawHttp(server.url, {
+      method: 'POST',
+      target: '/api/v1/bookings',
+      headers: json,
+      body: booking,
+    })
+    expect(anonymous.status).toBe(401)
+    expect(anonymous.headers['www-authenticate']).toBe('ApiKey realm="api", Bearer realm="api"')
+    const reader = await rawHttp(server.url, {
+      method: 'POST',
+      target: '/api/v1/bookings',
+      headers: { ...json, 'x-api-key': demoKeys.reader },
+      body: booking,
+    })
+    expect([reader.status, (reader.json as { code: string }).code]).toEqual([403, 'acl.forbidden'])
+    const readOnly = await issueDemoToken('bob', ['bookings:read'])
+    const scoped = await rawHttp(server.url, {
+      method: 'POST',
+      target: '/api/v1/bookings',
+      headers: { ...json, authorization: `Bearer ${readOnly}` },
+      body: booking,
+    })
+    expect([scoped.status, (scoped.json as { code: string }).code]).toEqual([403, 'acl.insufficient_scope'])
+    expect(scoped.headers['www-authenticate']).toContain('error="insufficient_scope"')
   })
 
   it('answers bad input with problem+json, from the gateway and from the app alike', async () => {
@@ -52,12 +100,18 @@ describe('hotel demo', () => {
       code: 'request.path_encoded_separator',
       instance: ambiguous.headers['x-request-id'],
     })
-    const tooBig = await rawHttp(server.url, { method: 'POST', target: '/api/v1/bookings', body: 'x'.repeat(20_000) })
+    const headers = { ...json, 'x-api-key': demoKeys.partner }
+    const tooBig = await rawHttp(server.url, {
+      method: 'POST',
+      target: '/api/v1/bookings',
+      headers,
+      body: 'x'.repeat(20_000),
+    })
     expect(tooBig.status).toBe(413)
     const invalid = await rawHttp(server.url, {
       method: 'POST',
       target: '/api/v1/bookings',
-      headers: { 'content-type': 'application/json' },
+      headers,
       body: '{"hotel":"h9"}',
     })
     expect(invalid.status).toBe(422)
@@ -74,11 +128,13 @@ describe('hotel demo', () => {
   it('logs one line per request from the lifecycle events', async () => {
     lines.length = 0
     await rawHttp(server.url, { target: '/api/v1/hotels/h3/dates', headers: { 'x-request-id': 'log-1' } })
+    await rawHttp(server.url, { target: '/api/v1/bookings/x', headers: { 'x-api-key': demoKeys.reader } })
     await rawHttp(server.url, { target: '/api/v1/a;b' })
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(lines[0]).toMatch(
-      /^GET \/api\/v1\/hotels\/:id\/dates → 200 by app in [\d.]+ ms \[request-target:ok body-size:ok\] id=log-1$/,
+      /^GET \/api\/v1\/hotels\/:id\/dates → 200 by app in [\d.]+ ms \[request-target:ok body-size:ok authenticate:ok acl:ok\] anonymous id=log-1$/,
     )
-    expect(lines[1]).toMatch(/→ 400 by gateway .*\[request-target:deny\]/)
+    expect(lines[1]).toMatch(/^GET \/api\/v1\/bookings\/:id → 404 by app .* demo-reader id=/)
+    expect(lines[2]).toMatch(/→ 400 by gateway .*\[request-target:deny\]/)
   })
 })

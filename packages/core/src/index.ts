@@ -1,6 +1,7 @@
 export { type NodeResponseLike, onNodeResponseDone } from './adapter/node-response-done'
 export { parseByteSize } from './config/byte-size'
 export { defineGatewayConfig } from './config/define-config'
+export { parseDuration } from './config/duration'
 export { editorConfigSchema } from './config/editor-schema'
 export type { Environment } from './config/env-references'
 export {
@@ -11,6 +12,7 @@ export {
   resolveConfig,
 } from './config/resolve-config'
 export { type GatewayConfig, gatewayConfigSchema } from './config/schema'
+export type { ApiKeyRecord, ApiKeySource } from './config/sections/auth-schema'
 export { type Clock, systemClock } from './engine/clock'
 export type { GatewayContext, GatewayVariables, StageTiming } from './engine/context'
 export {
@@ -21,6 +23,7 @@ export {
   type Outcome,
   type ResponseHeaderList,
 } from './engine/engine'
+export type { OnwardRequest } from './engine/onward-request'
 export { isPhase, type Phase, phases } from './engine/phases'
 export type { CredentialKind, Principal } from './engine/principal'
 export { deny, proceed, respond, type Stage, type StageDecision, type StageMode } from './engine/stage'
@@ -36,6 +39,7 @@ export type {
   RequestRespondedEvent,
   StageDecisionEvent,
 } from './events/lifecycle-events'
+export { compileRoutePattern, type RoutePattern, routePatternProblem } from './matching/route-pattern'
 export { type BodySource, bodyTooLarge, concatChunks, type RequestBody, readLimited } from './request/body'
 export { type CanonicalizeResult, type CanonicalTarget, canonicalizeTarget } from './request/canonical-path'
 export {
@@ -52,5 +56,7 @@ export type { RequestHeaders } from './request/request-headers'
 export { type TlsSocketLike, tlsInfoFromSocket } from './request/socket-tls'
 export type { PeerCertificate, TlsInfo } from './request/tls-info'
 export { parseTraceparent, type TraceContext } from './request/trace-context'
+export { generateApiKey, hashApiKey } from './stages/api-key/api-key-hash'
+export type { ClientCertificate } from './stages/mtls/client-certificate'
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store'
 export type { CounterValue, Store } from './store/store'

@@ -14,6 +14,8 @@ interface Booking {
   readonly guest: string
   readonly totalEur: number
   readonly requestId: string | undefined
+  /** Who booked: the caller the gateway identified. */
+  readonly bookedBy: string | undefined
 }
 
 const datePattern = /^\d{4}-\d{2}-\d{2}$/
@@ -50,6 +52,7 @@ export function bookingsService(): Router {
       guest: guest.trim(),
       totalEur: cents / 100,
       requestId: req.portcullis?.requestId,
+      bookedBy: req.portcullis?.principal?.consumer,
     }
     bookings.set(booking.id, booking)
     return res.status(201).location(`/api/v1/bookings/${booking.id}`).json(booking)

@@ -53,11 +53,27 @@ export interface EchoBody {
   /** The request headers the app saw that matter to the suite. */
   readonly headers: Record<string, string | undefined>
   readonly tls: { authorized: boolean; subject: string | undefined } | null
+  /** Who the gateway found the caller to be. */
+  readonly principal: { consumer: string; groups: string[]; scopes: string[]; credential: string } | null
   /** The body, as the app read it (parsed JSON on /json, text on /raw). */
   readonly body?: unknown
 }
 
-const echoedHeaders = ['x-forwarded-for', 'forwarded', 'x-real-ip', 'x-forwarded-proto', 'content-type']
+const echoedHeaders = [
+  'x-forwarded-for',
+  'forwarded',
+  'x-real-ip',
+  'x-forwarded-proto',
+  'content-type',
+  'authorization',
+  'cookie',
+  'x-api-key',
+  'x-consumer-id',
+  'x-consumer-groups',
+  'x-forwarded-client-cert',
+  'x-ssl-client-cert',
+  'client-cert',
+]
 
 /** Builds the echo body from what the app sees. */
 export function echo(
@@ -77,6 +93,15 @@ export function echo(
     ip: ctx?.request.ip,
     headers: Object.fromEntries(echoedHeaders.map((name) => [name, header(name)])),
     tls: tls === undefined ? null : { authorized: tls.authorized, subject: tls.peerCertificate()?.subject },
+    principal:
+      ctx?.principal === undefined
+        ? null
+        : {
+            consumer: ctx.principal.consumer,
+            groups: [...ctx.principal.groups],
+            scopes: [...ctx.principal.scopes],
+            credential: ctx.principal.credential,
+          },
     ...(body === undefined ? {} : { body }),
   }
 }

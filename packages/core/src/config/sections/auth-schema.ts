@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { type Static, Type } from '@sinclair/typebox'
 import {
   checkedString,
   codeOnly,
@@ -291,17 +291,8 @@ export const AuthSection = Type.Object(
   { additionalProperties: false, description: 'How callers prove who they are.' },
 )
 
-/** What an API key lookup returns. */
-export interface ApiKeyRecord {
-  readonly id: string
-  /** `sha256:` and the hex digest of the key. */
-  readonly hash: string
-  readonly consumer: string
-  readonly groups?: readonly string[]
-  readonly scopes?: readonly string[]
-  /** ISO 8601, or a Date. */
-  readonly expiresAt?: string | Date
-}
+/** One API key as the config lists it and a key source returns it: the hash, never the key. */
+export type ApiKeyRecord = Static<typeof ApiKeyRecordSchema>
 
 /** Looks an API key up by its hash (`sha256:…`), e.g. in a database; `undefined` when unknown. */
 export type ApiKeySource = (hash: string) => Promise<ApiKeyRecord | undefined> | ApiKeyRecord | undefined

@@ -40,6 +40,13 @@ function consumerOf(certificate: ClientCertificate, from: CertificateConsumer): 
   return named ?? certificate.fingerprint256
 }
 
+// OpenSSL's verdicts that have a reason of their own; every other one means "untrusted".
+const tlsRejectionReasons: Readonly<Record<string, string>> = {
+  CERT_HAS_EXPIRED: 'expired',
+  CERT_NOT_YET_VALID: 'not_yet_valid',
+  INVALID_PURPOSE: 'no_client_auth',
+}
+
 const rejected = (detail: string, reason: string): AuthResult => ({
   ok: false,
   error: new GatewayError('mtls.certificate_rejected', {
@@ -103,7 +110,10 @@ export function mtlsMethod(options: MtlsMethodOptions): AuthMethod {
           error: new GatewayError('mtls.certificate_required', { detail: 'This route needs a client certificate.' }),
         }
       }
-      if (!tls.authorized) return rejected('the TLS layer did not verify it', 'untrusted')
+      if (!tls.authorized) {
+        const reason = tlsRejectionReasons[tls.authorizationError ?? ''] ?? 'untrusted'
+        return rejected('the TLS layer did not verify it', reason)
+      }
       const verified = verifyClientCertificate(peer.raw, [], policy, clock.now(), 'tls')
       return verified.ok
         ? { ok: true, principal: principalFor(verified.certificate) }
