@@ -1,6 +1,7 @@
 export { type AdapterFixture, adapterFixtures, type EchoBody, type RunningFixture } from './adapters/index'
 export { conformanceSuite } from './conformance/index'
 export { expectExampleBehaviour } from './example-checks'
+export { type JwksServer, type SigningKey, startJwksServer } from './jwks-server'
 export { type Listening, listen } from './listen'
 export { type OidcProviderError, type OidcServer, type OidcServerOptions, startOidcServer } from './oidc-server'
 export {

@@ -50,7 +50,7 @@ export const errorCodes = {
     title: 'Request body nests too deeply',
   },
   'auth.credentials_missing': { status: 401, title: 'Authentication required' },
-  'auth.credentials_malformed': { status: 401, title: 'Malformed credentials' },
+  'auth.credentials_malformed': { status: 400, title: 'Malformed credentials' },
   'auth.api_key_invalid': { status: 401, title: 'Invalid API key' },
   'auth.api_key_expired': { status: 401, title: 'API key expired' },
   'auth.key_source_unavailable': { status: 503, title: 'API key lookup unavailable' },

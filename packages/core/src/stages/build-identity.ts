@@ -36,7 +36,7 @@ function buildMethods(
 ): AuthMethod[] {
   const methods: AuthMethod[] = []
   if (auth.apiKeys !== undefined) methods.push(buildApiKeys(auth.apiKeys, realm, build))
-  if (auth.jwt !== undefined) methods.push(buildJwt(auth.jwt, realm, build))
+  if (auth.jwt !== undefined) methods.push(buildJwt(auth.jwt, auth.introspection !== undefined, realm, build))
   if (auth.introspection !== undefined) {
     const locations = auth.jwt?.in ?? [{ header: 'authorization' }]
     methods.push(buildIntrospection(auth.introspection, locations, auth.jwt !== undefined, realm, build))

@@ -1,9 +1,13 @@
 import type { AdapterFixture } from '../adapters/fixture'
+import { aclCases } from './acl'
+import { apiKeyCases } from './auth-api-keys'
+import { authTokenCases } from './auth-tokens'
 import { bodyCases } from './body'
 import { canonicalPathCases } from './canonical-paths'
 import { clientIpCases } from './client-ip'
 import { configErrorCases } from './config-errors'
 import { lifecycleCases } from './lifecycle'
+import { mtlsCases } from './mtls'
 import { problemCases } from './problems'
 import { requestIdCases } from './request-ids'
 import { responseCases } from './responses'
@@ -20,4 +24,8 @@ export function conformanceSuite(adapter: AdapterFixture): void {
   tlsCases(adapter)
   responseCases(adapter)
   lifecycleCases(adapter)
+  apiKeyCases(adapter)
+  authTokenCases(adapter)
+  mtlsCases(adapter)
+  aclCases(adapter)
 }

@@ -39,7 +39,10 @@ export interface AuthenticateOptions {
 
 /** The denial for a protected route called without a credential it takes. */
 export function credentialsMissing(methods: readonly AuthMethod[]): GatewayError {
-  const challenges = methods.map((method) => method.challenge).filter((value): value is string => value !== undefined)
+  // JWT and introspection share the Bearer challenge: send each challenge once.
+  const challenges = [
+    ...new Set(methods.map((method) => method.challenge).filter((value): value is string => value !== undefined)),
+  ]
   if (challenges.length === 0) {
     return new GatewayError('mtls.certificate_required', { detail: 'This route needs a client certificate.' })
   }

@@ -1,9 +1,10 @@
 import type { Clock } from '../../engine/clock'
 import { GatewayError } from '../../errors/gateway-error'
 import type { AuthMethod, AuthResult } from '../auth/auth-method'
-import { challenge } from '../auth/challenge'
+import { bearerChallenge } from '../auth/challenge'
 import { type ClaimMapping, mapClaims } from '../auth/claim-mapping'
 import { findBearerToken } from '../auth/credential-location'
+import { bearerMalformed, tokenRefused } from '../jwt/jose-errors'
 import { looksLikeJwt } from '../jwt/jwt-method'
 import { type IntrospectionClient, IntrospectionUnavailableError } from './introspection-client'
 
@@ -23,22 +24,16 @@ export interface IntrospectionMethodOptions {
 /** Opaque bearer tokens, checked by OAuth 2.0 token introspection (RFC 7662). */
 export function introspectionMethod(options: IntrospectionMethodOptions): AuthMethod {
   const { client, locations, realm, clock } = options
-  const bearerChallenge = (description?: string) =>
-    challenge('Bearer', {
-      realm,
-      error: description === undefined ? undefined : 'invalid_token',
-      error_description: description,
-    })
   const refuse = (
-    code: 'auth.token_inactive' | 'auth.token_expired' | 'auth.token_claims_invalid' | 'auth.credentials_malformed',
+    code: 'auth.token_inactive' | 'auth.token_expired' | 'auth.token_claims_invalid',
     detail: string,
   ): AuthResult => ({
     ok: false,
-    error: new GatewayError(code, { detail, headers: { 'www-authenticate': bearerChallenge(detail) } }),
+    error: tokenRefused(code, detail, realm),
   })
   return {
     name: 'introspection',
-    challenge: bearerChallenge(),
+    challenge: bearerChallenge(realm),
     present(ctx) {
       const found = findBearerToken(ctx.request, locations)
       if (found === 'malformed') return !options.onlyOpaqueTokens
@@ -46,8 +41,7 @@ export function introspectionMethod(options: IntrospectionMethodOptions): AuthMe
     },
     async authenticate(ctx) {
       const found = findBearerToken(ctx.request, locations)
-      if (found === undefined || found === 'malformed')
-        return refuse('auth.credentials_malformed', 'The Authorization header is not "Bearer <token>".')
+      if (found === undefined || found === 'malformed') return { ok: false, error: bearerMalformed(realm) }
       let result: Awaited<ReturnType<IntrospectionClient['introspect']>>
       try {
         result = await client.introspect(found.value)

@@ -7,8 +7,9 @@ import { nodeBuiltin } from '../../crypto/node-builtin'
 import type { AuthMethod } from '../auth/auth-method'
 import type { BuildContext } from '../build-context'
 import { type IssuerKeys, JwtIssuer } from './jwt-issuer'
-import { jwtMethod, verifiedTokenCache } from './jwt-method'
+import { jwtMethod } from './jwt-method'
 import { RemoteKeySet } from './remote-key-set'
+import { VerifiedTokenCache } from './verified-token-cache'
 
 type JwtConfig = NonNullable<NonNullable<GatewayConfig['auth']>['jwt']>
 type IssuerConfig = Pick<JwtConfig, keyof typeof jwtIssuerFields>
@@ -92,7 +93,12 @@ interface KeySetOptions {
 }
 
 /** Builds the JWT method from `auth.jwt` (one issuer, or `issuers`). */
-export function buildJwt(config: JwtConfig, realm: string, build: BuildContext): AuthMethod {
+export function buildJwt(
+  config: JwtConfig,
+  withIntrospection: boolean,
+  realm: string,
+  build: BuildContext,
+): AuthMethod {
   const singleFields = Object.keys(jwtIssuerFields).filter((key) => config[key as keyof IssuerConfig] !== undefined)
   if (config.issuers !== undefined && singleFields.length > 0) {
     build.problem('auth.jwt', `has both issuers and ${singleFields.join(', ')}: put every issuer in issuers`)
@@ -107,7 +113,8 @@ export function buildJwt(config: JwtConfig, realm: string, build: BuildContext):
     cooldownMs: parseDuration(keys.cooldown ?? '30s') as number,
     timeoutMs: parseDuration(keys.timeout ?? '5s') as number,
   }
-  const cache = verifiedTokenCache(config.cache?.maxEntries ?? 10_000, build.clock)
+  const maxEntries = config.cache?.maxEntries ?? 10_000
+  const cache = maxEntries === 0 ? undefined : new VerifiedTokenCache(maxEntries, build.clock)
   const seenIssuers = new Set<string>()
   const issuers: JwtIssuer[] = []
   for (const [issuerConfig, path] of entries) {
@@ -133,14 +140,12 @@ export function buildJwt(config: JwtConfig, realm: string, build: BuildContext):
       }),
     )
   }
-  return jwtMethod(
-    {
-      issuers,
-      locations: config.in ?? [{ header: 'authorization' }],
-      cacheMaxEntries: config.cache?.maxEntries ?? 10_000,
-      realm,
-      clock: build.clock,
-    },
+  return jwtMethod({
+    issuers,
+    locations: config.in ?? [{ header: 'authorization' }],
     cache,
-  )
+    takesOpaqueTokens: !withIntrospection,
+    realm,
+    clock: build.clock,
+  })
 }

@@ -48,7 +48,10 @@ export class RemoteKeySet {
   #jwksUri: string | undefined
   #resolver: KeyResolver | undefined
   #keyIds = ''
-  #lastFetch = Number.NEGATIVE_INFINITY
+  /** When an unknown key id last made us fetch (real time). */
+  #lastUnknownKeyFetch = Number.NEGATIVE_INFINITY
+  /** When a fetch last failed while no set was known (real time). */
+  #lastFailure = Number.NEGATIVE_INFINITY
   #inFlight: Promise<void> | undefined
   #timer: ReturnType<typeof setInterval> | undefined
 
@@ -64,19 +67,37 @@ export class RemoteKeySet {
     this.#timer.unref?.()
   }
 
-  /** The key for a token's header; fetches the set first when none is known yet. */
+  /**
+   * The key for a token's header. With no set known yet, it fetches one, but at most once per
+   * cooldown while the issuer keeps failing: an outage must not turn every request into a fetch.
+   * An unknown key id may be a rotation: the set is fetched again, at most once per cooldown
+   * (counted from such fetches only, so a rotation just after a background refresh still works).
+   * Cooldowns use real time, not the gateway's clock: they throttle fetches, they are not token rules.
+   */
   async resolve(header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey | Uint8Array> {
-    if (this.#resolver === undefined)
-      await this.refresh().catch((cause) => Promise.reject(new KeySetUnavailableError(cause)))
+    if (this.#resolver === undefined) await this.#firstKeys()
     try {
       return await (this.#resolver as KeyResolver)(header, token)
     } catch (error) {
-      const unknownKey = error instanceof errors.JWKSNoMatchingKey
-      // Real time, not the gateway's clock: the cooldown throttles fetches, it is not token semantics.
-      if (!unknownKey || performance.now() - this.#lastFetch < this.#options.cooldownMs) throw error
-      // An unknown key id may be a rotation: fetch once more, then decide.
-      await this.refresh().catch(() => {})
+      if (!(error instanceof errors.JWKSNoMatchingKey)) throw error
+      if (this.#inFlight !== undefined) await this.#inFlight.catch(() => {})
+      else if (performance.now() - this.#lastUnknownKeyFetch >= this.#options.cooldownMs) {
+        this.#lastUnknownKeyFetch = performance.now()
+        await this.refresh().catch(() => {})
+      } else throw error
       return (this.#resolver as KeyResolver)(header, token)
+    }
+  }
+
+  async #firstKeys(): Promise<void> {
+    if (this.#inFlight === undefined && performance.now() - this.#lastFailure < this.#options.cooldownMs) {
+      throw new KeySetUnavailableError(new Error('The last fetch failed; waiting out the cooldown'))
+    }
+    try {
+      await this.refresh()
+    } catch (cause) {
+      this.#lastFailure = performance.now()
+      throw new KeySetUnavailableError(cause)
     }
   }
 
@@ -94,7 +115,6 @@ export class RemoteKeySet {
 
   async #fetch(): Promise<void> {
     const { timeoutMs, location } = this.#options
-    this.#lastFetch = performance.now()
     if (this.#jwksUri === undefined && 'discoveryIssuer' in location) {
       const issuer = trimSlash(location.discoveryIssuer)
       const document = (await fetchJson(`${issuer}/.well-known/openid-configuration`, timeoutMs)) as Record<
