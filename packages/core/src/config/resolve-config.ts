@@ -4,6 +4,7 @@ import { ConfigError, type ConfigProblem } from '../errors/config-error'
 import { compileProxyTrust, type ProxyTrust } from '../request/client-ip'
 import { buildContext } from '../stages/build-context'
 import { buildIdentityStages } from '../stages/build-identity'
+import { buildValidationStages } from '../stages/validation/build-validation'
 import { MemoryStore } from '../store/memory-store'
 import type { Store } from '../store/store'
 import { parseByteSize } from './byte-size'
@@ -57,7 +58,10 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
   const clock = source.clock ?? systemClock
   const trust = compileProxyTrust(source.trustedProxies)
   const build = buildContext(clock, options.baseDirectory ?? configDirectoryOf(config), problems)
-  const builtStages = buildIdentityStages(source, trust.trustsAnyone, build)
+  const builtStages = [
+    ...buildValidationStages(source, build),
+    ...buildIdentityStages(source, trust.trustsAnyone, build),
+  ]
   if (problems.length > 0) throw new ConfigError(problems, options.source)
   build.start()
   const store = resolveStore(source.store, clock)

@@ -8,6 +8,7 @@ import type { Store } from '../store/store'
 import { ByteSize, checkedString, codeOnly, expectedKeyword, HeaderName } from './schema-primitives'
 import { AclSection } from './sections/acl-schema'
 import { AuthSection } from './sections/auth-schema'
+import { OpenApiSection, ValidationSection } from './sections/validation-schema'
 
 export {
   type CheckKind,
@@ -111,6 +112,8 @@ export const gatewayConfigSchema = Type.Object(
     trustedProxies: Type.Optional(TrustedProxies),
     store: Type.Optional(StoreConfig),
     request: Type.Optional(RequestConfig),
+    openapi: Type.Optional(OpenApiSection),
+    validation: Type.Optional(ValidationSection),
     auth: Type.Optional(AuthSection),
     acl: Type.Optional(AclSection),
     stages: Type.Optional(

@@ -18,6 +18,17 @@ import type { Principal } from './principal'
 // biome-ignore lint/suspicious/noEmptyInterface: augmented by stage modules and apps
 export interface GatewayVariables {}
 
+/** The OpenAPI operation a request matched. */
+export interface MatchedOperation {
+  /** The operationId, when the document gives one. */
+  readonly id: string | undefined
+  readonly method: string
+  /** The path template as the document writes it, e.g. `/hotels/{id}`: low-cardinality, for keys and metrics. */
+  readonly template: string
+  /** The path parameters, decoded. */
+  readonly pathParams: Readonly<Record<string, string>>
+}
+
 /** How long one stage took and what it decided. */
 export interface StageTiming {
   readonly stage: string
@@ -42,6 +53,8 @@ export interface GatewayContext {
   now(): number
   /** Who the caller is, once authentication has found out. */
   principal: Principal | undefined
+  /** The API operation the request is for, once the OpenAPI document has matched it. */
+  operation: MatchedOperation | undefined
   /** The stages that ran so far, in order. */
   readonly timings: readonly StageTiming[]
   /** Headers added to the response, whoever answers (e.g. `RateLimit`); the request id header is added too. */
@@ -60,6 +73,7 @@ export class RequestContext implements GatewayContext {
   readonly timings: StageTiming[] = []
   readonly vars: GatewayVariables = {}
   principal: Principal | undefined = undefined
+  operation: MatchedOperation | undefined = undefined
   /** `performance.now()` at receipt, for durations. */
   readonly startTime: number
   /** Set once `complete` has run, so it runs once. */

@@ -49,7 +49,14 @@ export interface CompletedResponse {
   readonly bytes?: number | undefined
   /** The framework's route template for the handler that answered, when it knows one. */
   readonly routeTemplate?: string | undefined
+  /** The response's Content-Type, when the adapter kept the body. */
+  readonly contentType?: string | undefined
+  /** A copy of the body (up to {@link maxCapturedBodyBytes}), when a stage asked for bodies. */
+  readonly body?: Uint8Array | undefined
 }
+
+/** The most response-body bytes adapters copy for stages that look at bodies. */
+export const maxCapturedBodyBytes = 1024 * 1024
 
 /** The gateway engine: one per `gateway(config)`; adapters drive it. */
 export interface Engine {
@@ -59,6 +66,13 @@ export interface Engine {
   readonly store: Store
   /** The lifecycle event stream. */
   readonly events: LifecycleEmitter
+  /** Whether adapters should keep a (bounded) copy of response bodies for {@link Engine.complete}. */
+  readonly capturesResponseBodies: boolean
+  /**
+   * Settles when every stage is ready (an OpenAPI document loaded, say); rejects with a ConfigError
+   * when one cannot start. Requests that arrive earlier wait.
+   */
+  ready(): Promise<void>
   /** Runs the stages for one request. Never rejects: failures become problem responses. */
   handle(raw: RawRequest): Promise<Outcome>
   /** Reports a finished response; call once per handled request. Off the request's critical path. */
@@ -78,6 +92,8 @@ class GatewayEngine implements Engine {
   readonly #bodyLimits: BodyLimits
   /** Headers removed from requests whose peer is not a trusted proxy. */
   readonly #proxyOnlyHeaders: readonly string[]
+  readonly #ready: Promise<void>
+  readonly capturesResponseBodies: boolean
 
   constructor(config: ResolvedGatewayConfig) {
     this.config = config
@@ -88,6 +104,10 @@ class GatewayEngine implements Engine {
       ...createReceiveStages((ctx) => (ctx as RequestContext).targetRejection, config.maxBodyBytes),
       ...ordered,
     ]
+    this.capturesResponseBodies = ordered.some((stage) => stage.wantsResponseBodies === true)
+    this.#ready = Promise.all(ordered.map((stage) => stage.ready)).then(() => undefined)
+    // Whoever never asks for readiness must not get an unhandled rejection: ready() hands it on.
+    this.#ready.catch(() => {})
     this.#proxyOnlyHeaders = [
       ...new Set([...forwardingHeaders, ...ordered.flatMap((stage) => stage.proxyHeaders ?? [])]),
     ]
@@ -97,6 +117,10 @@ class GatewayEngine implements Engine {
 
   get store(): Store {
     return this.config.store
+  }
+
+  ready(): Promise<void> {
+    return this.#ready.then(() => undefined)
   }
 
   async handle(raw: RawRequest): Promise<Outcome> {
@@ -118,7 +142,8 @@ class GatewayEngine implements Engine {
         }
       }
       const durationMs = performance.now() - started
-      const enforced = decision.action !== 'deny' || cause !== undefined || stage.mode !== 'report'
+      const enforced =
+        decision.action !== 'deny' || cause !== undefined || (stage.mode !== 'report' && decision.enforce !== false)
       ctx.timings.push({ stage: stage.name, phase: stage.phase, durationMs, action: decision.action, enforced })
       if (this.events.has('stage.decision')) {
         this.events.emit('stage.decision', {
@@ -167,6 +192,15 @@ class GatewayEngine implements Engine {
   complete(ctx: GatewayContext, response: CompletedResponse): void {
     if (!(ctx instanceof RequestContext) || ctx.completed) return
     ctx.completed = true
+    for (const stage of this.#stages) {
+      if (stage.complete === undefined) continue
+      try {
+        stage.complete(ctx, response, this.events)
+      } catch (error) {
+        // complete() runs after the response: a failing observer must not reach the adapter.
+        console.error(`[portcullis] the "${stage.name}" stage failed after a response`, error)
+      }
+    }
     if (!this.events.has('request.responded')) return
     this.events.emit('request.responded', {
       ctx,

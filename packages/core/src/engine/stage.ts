@@ -1,5 +1,7 @@
 import type { GatewayError } from '../errors/gateway-error'
+import type { LifecycleEmitter } from '../events/event-emitter'
 import type { GatewayContext } from './context'
+import type { CompletedResponse } from './engine'
 import type { Phase } from './phases'
 
 /**
@@ -12,7 +14,12 @@ export type StageMode = 'enforce' | 'report'
 export type StageDecision =
   | { readonly action: 'continue' }
   | { readonly action: 'respond'; readonly response: Response }
-  | { readonly action: 'deny'; readonly error: GatewayError }
+  | {
+      readonly action: 'deny'
+      readonly error: GatewayError
+      /** False records the denial without enforcing it (a per-request dry run, e.g. an operation in log mode). */
+      readonly enforce?: boolean
+    }
 
 /**
  * One step of the pipeline. `run` returns its decision as a value and throws only for the
@@ -41,6 +48,12 @@ export interface Stage {
    * other peer the gateway removes them before the request goes on.
    */
   readonly proxyHeaders?: readonly string[]
+  /** Settles when the stage is ready (e.g. its OpenAPI document is loaded); rejects with a ConfigError. */
+  readonly ready?: Promise<void>
+  /** Whether the stage wants the response body in {@link Stage.complete} (adapters then keep a bounded copy). */
+  readonly wantsResponseBodies?: boolean
+  /** Called once the response has finished, off the request's critical path. */
+  complete?(ctx: GatewayContext, response: CompletedResponse, events: LifecycleEmitter): void
   /** Releases what the stage holds (timers, connections) when the gateway closes. */
   close?(): void | Promise<void>
 }
@@ -51,6 +64,11 @@ export const proceed: StageDecision = Object.freeze({ action: 'continue' })
 /** The decision to deny the request with an error. */
 export function deny(error: GatewayError): StageDecision {
   return { action: 'deny', error }
+}
+
+/** The decision to record a denial but let the request go on (a dry run for this request). */
+export function reportDenial(error: GatewayError): StageDecision {
+  return { action: 'deny', error, enforce: false }
 }
 
 /** The decision to answer the request with a response (an upstream's, a handler's, a cache's). */

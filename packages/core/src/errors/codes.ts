@@ -67,6 +67,12 @@ export const errorCodes = {
   'acl.insufficient_scope': { status: 403, title: 'Insufficient scope' },
   'acl.denied': { status: 403, title: 'Denied by an access rule' },
   'acl.no_matching_rule': { status: 403, title: 'No access rule for this request' },
+  'request.json_forbidden_key': { status: 400, title: 'Forbidden key in the JSON body' },
+  'validation.request_invalid': { status: 400, title: 'The request does not match the API description' },
+  'validation.unsupported_media_type': { status: 415, title: 'Unsupported media type' },
+  'validation.unknown_endpoint': { status: 404, title: 'Unknown endpoint' },
+  'validation.method_not_allowed': { status: 405, title: 'Method not allowed' },
+  'gateway.unavailable': { status: 503, title: 'The gateway is not ready' },
   'route.not_found': {
     status: 404,
     title: 'No handler for this request',

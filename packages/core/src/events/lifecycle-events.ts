@@ -38,11 +38,20 @@ export interface RequestRespondedEvent {
   readonly routeTemplate: string | undefined
 }
 
+/** A response that does not match the API description (shadow response validation): reported, never changed. */
+export interface ResponseMismatchEvent {
+  readonly ctx: GatewayContext
+  readonly status: number
+  /** What does not match: pointers into the response (`/status`, `/headers/content-type`, `/body/items/0/id`). */
+  readonly errors: readonly { readonly pointer: string; readonly message: string }[]
+}
+
 /** Every lifecycle event, by name. */
 export interface LifecycleEvents {
   'request.received': RequestReceivedEvent
   'stage.decision': StageDecisionEvent
   'request.responded': RequestRespondedEvent
+  'validation.response_mismatch': ResponseMismatchEvent
 }
 
 /** The name of a lifecycle event. */

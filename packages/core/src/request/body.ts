@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors/gateway-error'
+import { parseRequestJson } from './safe-json'
 
 /**
  * How an adapter hands the request body to the engine. The engine reads it at most once, and
@@ -129,11 +130,7 @@ class ReadOnceBody implements RequestBody {
         detail: `The body nests arrays and objects deeper than ${maxJsonDepth} levels.`,
       })
     }
-    try {
-      return JSON.parse(text)
-    } catch {
-      throw new GatewayError('request.invalid_json', { detail: 'The body could not be parsed as JSON.' })
-    }
+    return parseRequestJson(text)
   }
 }
 

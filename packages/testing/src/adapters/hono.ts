@@ -27,7 +27,9 @@ export const honoFixture: AdapterFixture = {
     }
     app.use(gw)
     app.get('/users/:id', (c) => reply(c))
-    app.post('/json', async (c) => reply(c, await c.req.json()))
+    app.post('/json', async (c) =>
+      reply(c, c.req.header('content-type')?.includes('json') ? await c.req.json() : await c.req.text()),
+    )
     app.post('/raw', async (c) => reply(c, await c.req.raw.text()))
     app.all('*', (c) => reply(c))
     const server = await listen(getRequestListener(app.fetch), options.tls)

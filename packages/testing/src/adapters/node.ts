@@ -15,7 +15,11 @@ export const nodeFixture: AdapterFixture = {
       const url = req.url ?? '/'
       const header = (name: string) => req.headers[name] as string | undefined
       let body: unknown
-      if (url === '/json' && req.method === 'POST') body = JSON.parse((await readStream(req)) || 'null')
+      if (url === '/json' && req.method === 'POST') {
+        // JSON is parsed, like the frameworks' body parsers do; other media types are kept as text.
+        const text = await readStream(req)
+        body = req.headers['content-type']?.includes('json') ? JSON.parse(text || 'null') : text
+      }
       if (url === '/raw' && req.method === 'POST') body = await readStream(req)
       res.setHeader('content-type', 'application/json')
       res.end(JSON.stringify(echo('node', req.method ?? 'GET', url, req.portcullis, header, body)))

@@ -12,6 +12,7 @@ import { problemCases } from './problems'
 import { requestIdCases } from './request-ids'
 import { responseCases } from './responses'
 import { tlsCases } from './tls'
+import { validationCases } from './validation'
 
 /** Registers every conformance case for one adapter. Later features add their cases here. */
 export function conformanceSuite(adapter: AdapterFixture): void {
@@ -28,4 +29,5 @@ export function conformanceSuite(adapter: AdapterFixture): void {
   authTokenCases(adapter)
   mtlsCases(adapter)
   aclCases(adapter)
+  validationCases(adapter)
 }
