@@ -180,12 +180,15 @@ export function gateway(config: GatewayConfig, options: HonoGatewayOptions = {})
     // On @hono/node-server the Node response tells when it is done; elsewhere the Response is all there is.
     if (outgoing !== undefined) {
       const answer = outcome.kind === 'respond' ? outcome.response : undefined
-      onNodeResponseDone(outgoing, (status, bytes) =>
-        engine.complete(ctx, {
-          status,
-          bytes: bytes ?? (answer === undefined ? undefined : contentLength(answer)),
-          routeTemplate: answeredRouteTemplate(c),
-        }),
+      onNodeResponseDone(
+        outgoing,
+        (summary) =>
+          engine.complete(ctx, {
+            ...summary,
+            bytes: summary.bytes ?? (answer === undefined ? undefined : contentLength(answer)),
+            routeTemplate: answeredRouteTemplate(c),
+          }),
+        engine.capturesResponseBodies,
       )
     }
     if (outcome.kind === 'respond') {

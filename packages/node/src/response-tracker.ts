@@ -12,7 +12,9 @@ export function trackResponse(
   res: ServerResponse,
   routeTemplate?: (req: IncomingMessage) => string | undefined,
 ): void {
-  onNodeResponseDone(res as NodeResponseLike, (status, bytes) =>
-    engine.complete(ctx, { status, bytes, routeTemplate: routeTemplate?.(req) }),
+  onNodeResponseDone(
+    res as unknown as NodeResponseLike,
+    (summary) => engine.complete(ctx, { ...summary, routeTemplate: routeTemplate?.(req) }),
+    engine.capturesResponseBodies,
   )
 }

@@ -27,6 +27,22 @@ export interface MatchedOperation {
   readonly template: string
   /** The path parameters, decoded. */
   readonly pathParams: Readonly<Record<string, string>>
+  /**
+   * The operation's security requirements (its own, or the document's): alternatives, each needing
+   * all of its schemes. `[]` means the operation needs no credentials; `undefined`, that the document
+   * does not say.
+   */
+  readonly security: readonly (readonly OperationSecurityScheme[])[] | undefined
+}
+
+/** One scheme of a security requirement, with the kind of credential it asks for. */
+export interface OperationSecurityScheme {
+  /** The name in `components.securitySchemes`. */
+  readonly name: string
+  /** `apiKey`, `bearer` (http bearer, oauth2, openIdConnect), `mutualTLS`, or `other` (e.g. http basic). */
+  readonly kind: 'apiKey' | 'bearer' | 'mutualTLS' | 'other'
+  /** Scopes the requirement lists for it (oauth2, openIdConnect). */
+  readonly scopes: readonly string[]
 }
 
 /** How long one stage took and what it decided. */

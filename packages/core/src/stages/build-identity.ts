@@ -99,6 +99,7 @@ export function buildIdentityStages(config: GatewayConfig, trustsProxies: boolea
         defaultMethods,
         allowsAnonymous: acl === undefined ? () => false : (ctx) => acl.allowsAnonymous(ctx),
         identityHeaders,
+        realm,
       }),
     )
   }

@@ -1,4 +1,5 @@
-import type { StageDecisionEvent } from '@portcullis/core'
+import { hashApiKey, type StageDecisionEvent } from '@portcullis/core'
+import { SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import type { AdapterFixture, EchoBody } from '../adapters/fixture'
 import { rawHttp } from '../raw-http'
@@ -277,6 +278,164 @@ export function validationCases(adapter: AdapterFixture): void {
         template: '/users/{id}',
         pathParams: { id: '42' },
       })
+    })
+  })
+
+  describe('OpenAPI response validation (shadow)', () => {
+    const echoSchema = {
+      type: 'object',
+      required: ['app', 'method', 'url'],
+      properties: { app: { type: 'string' }, method: { type: 'string' }, url: { type: 'string' } },
+    }
+    const api = structuredClone(fixtureApi) as typeof fixtureApi & Record<string, never>
+    const paths = api.paths as Record<string, Record<string, { responses: unknown }>>
+    ;(paths['/users/{id}'] as Record<string, { responses: unknown }>).get = {
+      ...(paths['/users/{id}']?.get as object),
+      responses: { '200': { description: 'ok', content: { 'application/json': { schema: echoSchema } } } },
+    }
+    ;(paths['/json'] as Record<string, { responses: unknown }>).post = {
+      ...(paths['/json']?.post as object),
+      responses: {
+        '200': {
+          description: 'ok',
+          content: { 'application/json': { schema: { ...echoSchema, required: ['created'] } } },
+        },
+      },
+    }
+    ;(paths['/raw'] as Record<string, { responses: unknown }>).post = {
+      ...(paths['/raw']?.post as object),
+      responses: { '201': { description: 'created' } },
+    }
+    const app = useFixture(adapter, { openapi: api, validation: { responses: 'log' } })
+
+    const mismatches = async (send: () => Promise<unknown>) => {
+      const seen: { status: number; pointers: string[] }[] = []
+      const off = app.engine.events.on('validation.response_mismatch', (event) =>
+        seen.push({ status: event.status, pointers: event.errors.map((error) => error.pointer) }),
+      )
+      await send()
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      off()
+      return seen
+    }
+
+    it('says nothing about a response that matches', async () => {
+      expect(await mismatches(() => rawHttp(app.url, { target: '/users/7' }))).toEqual([])
+    })
+
+    it('reports a body that breaks its schema, and leaves the response as it was', async () => {
+      let response: Awaited<ReturnType<typeof rawHttp>> | undefined
+      const seen = await mismatches(async () => {
+        response = await rawHttp(app.url, {
+          method: 'POST',
+          target: '/json',
+          headers: json,
+          body: '{"name":"Ada","email":"ada@example.com"}',
+        })
+      })
+      expect(seen).toEqual([{ status: 200, pointers: ['/body/created'] }])
+      expect(response?.status).toBe(200)
+      expect((response?.json as EchoBody).body).toEqual({ name: 'Ada', email: 'ada@example.com' })
+    })
+
+    it('reports an undocumented status', async () => {
+      const seen = await mismatches(() =>
+        rawHttp(app.url, { method: 'POST', target: '/raw', headers: { 'content-type': 'text/plain' }, body: 'hi' }),
+      )
+      expect(seen).toEqual([{ status: 200, pointers: ['/status'] }])
+    })
+  })
+
+  describe('OpenAPI security requirements', () => {
+    const secret = 'conformance-hs256-secret-of-32-bytes!'
+    const key = 'pk_document_security_1'
+    const api = {
+      ...structuredClone(fixtureApi),
+      security: [{ partnerKey: [] }],
+      components: {
+        ...structuredClone(fixtureApi.components),
+        securitySchemes: {
+          partnerKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+          oauth: {
+            type: 'oauth2',
+            flows: {
+              clientCredentials: { tokenUrl: 'https://idp.example/token', scopes: { 'things:write': 'write' } },
+            },
+          },
+        },
+      },
+    } as Record<string, unknown>
+    const paths = api.paths as Record<string, Record<string, Record<string, unknown>>>
+    ;(paths['/users/{id}'] as Record<string, Record<string, unknown>>).get = {
+      ...paths['/users/{id}']?.get,
+      security: [],
+    }
+    ;(paths['/json'] as Record<string, Record<string, unknown>>).post = {
+      ...paths['/json']?.post,
+      security: [{ partnerKey: [] }, { oauth: ['things:write'] }],
+    }
+    const app = useFixture(adapter, async () => ({
+      openapi: api,
+      auth: {
+        apiKeys: { keys: [{ id: 'k', hash: await hashApiKey(key), consumer: 'acme' }] },
+        jwt: { secret, algorithms: ['HS256' as const], audience: 'things' },
+      },
+    }))
+    const token = (scope: string) =>
+      new SignJWT({ scope })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('app-1')
+        .setAudience('things')
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(secret))
+    const body = '{"name":"Ada","email":"ada@example.com"}'
+
+    it('lets anyone call an operation with security: []', async () => {
+      expect((await rawHttp(app.url, { target: '/users/7' })).status).toBe(200)
+    })
+
+    it('asks for any of the documented schemes, and accepts each', async () => {
+      const none = await rawHttp(app.url, { method: 'POST', target: '/json', headers: json, body })
+      expect(none.status).toBe(401)
+      expect(none.headers['www-authenticate']).toBe('ApiKey realm="api", Bearer realm="api"')
+      const withKey = await rawHttp(app.url, {
+        method: 'POST',
+        target: '/json',
+        headers: { ...json, 'x-api-key': key },
+        body,
+      })
+      expect(withKey.status).toBe(200)
+      const withToken = await rawHttp(app.url, {
+        method: 'POST',
+        target: '/json',
+        headers: { ...json, authorization: `Bearer ${await token('things:write')}` },
+        body,
+      })
+      expect([withToken.status, (withToken.json as EchoBody).principal?.consumer]).toEqual([200, 'app-1'])
+    })
+
+    it('requires the scopes the requirement lists', async () => {
+      const response = await rawHttp(app.url, {
+        method: 'POST',
+        target: '/json',
+        headers: { ...json, authorization: `Bearer ${await token('things:read')}` },
+        body,
+      })
+      expect([response.status, (response.json as Problem).code]).toEqual([403, 'acl.insufficient_scope'])
+      expect(response.headers['www-authenticate']).toBe(
+        'Bearer realm="api", error="insufficient_scope", scope="things:write"',
+      )
+    })
+
+    it('falls back to the document-wide requirement', async () => {
+      const response = await rawHttp(app.url, {
+        method: 'POST',
+        target: '/raw',
+        headers: { 'content-type': 'text/plain' },
+        body: 'hi',
+      })
+      expect(response.status).toBe(401)
+      expect(response.headers['www-authenticate']).toBe('ApiKey realm="api"')
     })
   })
 

@@ -4,6 +4,7 @@ import { deny, proceed, type Stage } from '../../engine/stage'
 import { GatewayError } from '../../errors/gateway-error'
 import type { RoutePattern } from '../../matching/route-pattern'
 import type { AuthMethod } from './auth-method'
+import { authenticateByDocument } from './document-security'
 
 /** Which credentials one route takes. */
 export interface AuthRouteRule {
@@ -35,6 +36,8 @@ export interface AuthenticateOptions {
   /** Whether the access rules let anyone call this route (then no credential is needed). */
   readonly allowsAnonymous: (ctx: GatewayContext) => boolean
   readonly identityHeaders: IdentityHeaderNames
+  /** The realm of the challenges. */
+  readonly realm: string
 }
 
 /** The denial for a protected route called without a credential it takes. */
@@ -70,9 +73,11 @@ function combine(principals: readonly Principal[]): Principal {
 
 /**
  * The `authenticate` stage: finds which credentials the route takes, verifies the one presented (or
- * all of them), and sets `ctx.principal`. A route is protected unless it is public (in `auth.routes`
- * or by an access rule that allows anonymous callers); a credential that is presented and fails is
- * refused even on a public route. Identity headers a client sent are always removed.
+ * all of them), and sets `ctx.principal`. An `auth.routes` rule decides first; without one, the
+ * OpenAPI operation's `security` does, when the document says; else any configured method will do.
+ * A route is protected unless it is public (in `auth.routes`, by an access rule that allows anonymous
+ * callers, or by `security: []`); a credential that is presented and fails is refused even on a
+ * public route. Identity headers a client sent are always removed.
  */
 export function authenticateStage(options: AuthenticateOptions): Stage {
   const { routes, defaultMethods, identityHeaders, allowsAnonymous } = options
@@ -84,9 +89,19 @@ export function authenticateStage(options: AuthenticateOptions): Stage {
       for (const name of headerNames) if (ctx.request.headers.has(name)) ctx.onward.removeHeader(name)
       const { method, path } = ctx.request
       const rule = routes.find((candidate) => candidate.pattern.matches(method, path))
-      const isPublic = rule?.public === true || allowsAnonymous(ctx)
-      let principal: Principal
-      if (rule?.allOf !== undefined) {
+      let isPublic = rule?.public === true || allowsAnonymous(ctx)
+      const documented = ctx.operation?.security
+      let principal: Principal | undefined
+      if (rule === undefined && documented !== undefined) {
+        // No auth route says otherwise: the OpenAPI document's security requirements decide.
+        const result = await authenticateByDocument(ctx, documented, options.methods, options.realm)
+        if (result.kind === 'refused') return deny(result.error)
+        if (result.kind === 'missing' && !isPublic) return deny(credentialsMissing(result.methods))
+        if (result.kind === 'authenticated') principal = combine(result.principals)
+        // A public operation still checks a credential that is presented, below.
+        isPublic = true
+      }
+      if (principal === undefined && rule?.allOf !== undefined) {
         const required = rule.allOf
         if (isPublic && !required.some((candidate) => candidate.present(ctx))) return proceed
         const missing = required.filter((candidate) => !candidate.present(ctx))
@@ -98,7 +113,7 @@ export function authenticateStage(options: AuthenticateOptions): Stage {
           principals.push(result.principal)
         }
         principal = combine(principals)
-      } else {
+      } else if (principal === undefined) {
         const accepted = rule?.anyOf ?? defaultMethods
         const chosen = accepted.find((candidate) => candidate.present(ctx))
         if (chosen === undefined) return isPublic ? proceed : deny(credentialsMissing(accepted))

@@ -18,9 +18,9 @@ export async function createOpenApiRuntime(
   options: LoadOpenApiOptions & { maxErrors: number },
 ): Promise<OpenApiRuntime> {
   const model = await loadOpenApi(source, options)
-  const unsafe = unsafePatterns(model)
-  if (unsafe.length > 0) throw new OpenApiLoadError(unsafe)
   const compiler = new SchemaCompiler(model)
+  const problems = [...unsafePatterns(model), ...compiler.schemaProblems()]
+  if (problems.length > 0) throw new OpenApiLoadError(problems)
   return {
     model,
     router: new OperationRouter(model.operations, model.basePaths),

@@ -95,10 +95,55 @@ export class SchemaCompiler {
     const key = `${kind.coerce ? 'c' : 'x'}${kind.allErrors ? 'a' : 'f'}${pointer}`
     let validate = this.#validators.get(key)
     if (validate === undefined) {
-      validate = this.#instance(kind).compile({ $ref: `${documentId}${pointer}` })
+      // The pointer is a URI fragment to ajv: a literal "%" in a key must be escaped.
+      validate = this.#instance(kind).compile({ $ref: `${documentId}${pointer.replace(/%/g, '%25')}` })
       this.#validators.set(key, validate)
     }
     return validate
+  }
+
+  /**
+   * Schemas that are not valid JSON Schema 2020-12. OpenAPI 3.1's own schema does not check Schema
+   * Objects (3.0's does, when the document is loaded), so for 3.1 they are checked here, at start-up,
+   * rather than failing at the first request that needs them.
+   */
+  schemaProblems(): OpenApiProblem[] {
+    if (this.#model.version !== '3.1') return []
+    const ajv = this.#instance({ coerce: false, allErrors: false })
+    const pointers = new Set<string>()
+    for (const operation of this.#model.operations) {
+      for (const parameter of operation.parameters)
+        if (parameter.schema !== undefined) pointers.add(parameter.schema.pointer)
+      for (const media of operation.requestBody?.content ?? [])
+        if (media.schema !== undefined) pointers.add(media.schema.pointer)
+      for (const content of Object.values(operation.responses))
+        for (const media of content) if (media.schema !== undefined) pointers.add(media.schema.pointer)
+    }
+    const components = (this.#model.root.components as { schemas?: Record<string, unknown> } | undefined)?.schemas ?? {}
+    for (const name of Object.keys(components))
+      pointers.add(`#/components/schemas/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`)
+    const problems: OpenApiProblem[] = []
+    for (const pointer of pointers) {
+      const schema = this.#at(pointer)
+      if (typeof schema !== 'object' && typeof schema !== 'boolean') continue
+      if (ajv.validateSchema(schema as never) !== true) {
+        const first = ajv.errors?.[0]
+        problems.push({
+          file: this.#model.source,
+          pointer: `${pointer}${first?.instancePath ?? ''}`,
+          message: `is not a valid JSON Schema (${first?.message ?? 'invalid'})`,
+        })
+      }
+    }
+    return problems
+  }
+
+  #at(pointer: string): unknown {
+    let target: unknown = this.#model.root
+    for (const part of pointer.slice(2).split('/')) {
+      target = (target as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')]
+    }
+    return target
   }
 
   /** Follows a schema's `$ref`s inside the document, for looking at its shape. */
@@ -107,10 +152,7 @@ export class SchemaCompiler {
     for (let hops = 0; hops < 32 && typeof current === 'object' && typeof current.$ref === 'string'; hops++) {
       const ref = current.$ref as string
       if (!ref.startsWith('#/')) break
-      let target: unknown = this.#model.root
-      for (const part of ref.slice(2).split('/')) {
-        target = (target as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')]
-      }
+      const target = this.#at(ref)
       if (typeof target !== 'object' && typeof target !== 'boolean') break
       current = target as Readonly<Record<string, unknown>> | boolean
     }

@@ -3,6 +3,7 @@ import { deny, proceed, reportDenial, type Stage } from '../../engine/stage'
 import { GatewayError } from '../../errors/gateway-error'
 import type { OpenApiOperation } from './openapi-model'
 import type { OpenApiRuntime } from './openapi-runtime'
+import { operationSecurity } from './operation-security'
 import { unsupportedMediaType } from './request-validator'
 import { checkResponse } from './response-validator'
 import { operationMode, type ValidationSettings } from './validation-modes'
@@ -64,6 +65,7 @@ export function validationStages(runtime: Promise<OpenApiRuntime>, settings: Val
           method: match.operation.method,
           template: match.operation.template,
           pathParams,
+          security: operationSecurity(match.operation, loaded.model),
         }
         matches.set(ctx, match)
         return proceed
