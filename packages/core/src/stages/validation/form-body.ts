@@ -1,16 +1,14 @@
+import { FormPairs } from './form-pairs'
 import type { PropertyEncoding, SchemaRef } from './openapi-model'
 import {
-  FormPairs,
   type FormStyled,
   isJsonMediaType,
   type ParameterProblem,
   pointerTo,
   readFormValue,
-  type SchemaResolver,
-  shapeOf,
   ValueReader,
-  type ValueShape,
-} from './parameter-values'
+} from './value-reader'
+import { type SchemaResolver, shapeOf, type ValueShape } from './value-shape'
 
 /** An `application/x-www-form-urlencoded` body read into an object, and the problems that made fields unreadable. */
 export interface ParsedFormBody {

@@ -4,8 +4,9 @@ import { parseFormBody } from './form-body'
 import { bodyFormat, essence, matchMediaType } from './media-types'
 import { parseMultipartBody } from './multipart-body'
 import type { OpenApiOperation, SchemaRef } from './openapi-model'
-import { parseParameters, pointerTo } from './parameter-values'
+import { parseParameters } from './parameter-values'
 import { describeSchemaError, type SchemaCompiler } from './schema-compiler'
+import { pointerTo } from './value-reader'
 
 /** The result of checking a request against its operation. */
 export type RequestCheck =
