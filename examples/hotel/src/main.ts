@@ -17,7 +17,19 @@ try {
   throw error
 }
 
+// The OpenAPI document loads in the background: wait for it, and stop on a problem in it.
+try {
+  await hotel.gateway.engine.ready()
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error)
+  process.exit(1)
+}
 logRequests(hotel.gateway.engine)
+hotel.gateway.engine.events.on('validation.response_mismatch', (event) =>
+  console.log(
+    `  ! the app's ${event.status} answer breaks the API description: ${event.errors.map((e) => e.pointer).join(', ')}`,
+  ),
+)
 const server = hotel.app.listen(port, '127.0.0.1', () => {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   console.log(`
@@ -40,6 +52,9 @@ Or the mobile app's JWT, from the demo identity provider:
        -d '{"hotel":"h2","roomType":"suite","checkIn":"2027-01-02","nights":1,"guest":"Ada"}'
 
 What the gateway refuses, as application/problem+json:
+  curl -i '${base}/api/v1/hotels/h1/dates?days=365'                       # 400 validation.request_invalid (/query/days)
+  curl -i -X POST ${base}/api/v1/bookings -H 'x-api-key: ${demoKeys.partner}' -H 'content-type: application/json' \\
+       -d '{"hotel":"h1","roomType":"penthouse","checkIn":"someday","nights":0,"guest":"Ada"}'   # 400, four pointers
   curl -i -X POST ${base}/api/v1/bookings                                   # 401 auth.credentials_missing
   curl -i -X POST ${base}/api/v1/bookings -H 'x-api-key: ${demoKeys.reader}'   # 403 acl.forbidden (a reader)
   curl -i --path-as-is '${base}/api/v1/hotels/..%2Fadmin'                  # 400 request.path_encoded_separator

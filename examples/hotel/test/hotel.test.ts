@@ -15,6 +15,7 @@ describe('hotel demo', () => {
   logRequests(hotel.gateway.engine, (line) => lines.push(line))
 
   beforeAll(async () => {
+    await hotel.gateway.engine.ready()
     server = await listen(hotel.app)
   })
   afterAll(async () => {
@@ -112,11 +113,47 @@ describe('hotel demo', () => {
       method: 'POST',
       target: '/api/v1/bookings',
       headers,
-      body: '{"hotel":"h9"}',
+      // The document cannot know which hotels exist: the app answers that one, the same way.
+      body: JSON.stringify({ hotel: 'h9', roomType: 'double', checkIn: '2026-12-24', nights: 1, guest: 'Ada' }),
     })
     expect(invalid.status).toBe(422)
     expect(invalid.headers['content-type']).toContain('application/problem+json')
     expect((invalid.json as { code: string }).code).toBe('booking.unknown_hotel')
+  })
+
+  it('validates requests against its OpenAPI document', async () => {
+    const days = await rawHttp(server.url, { target: '/api/v1/hotels/h1/dates?days=365' })
+    expect(days.status).toBe(400)
+    expect((days.json as { errors: { pointer: string }[] }).errors.map((error) => error.pointer)).toEqual([
+      '/query/days',
+    ])
+    const headers = { ...json, 'x-api-key': demoKeys.partner }
+    const bad = await rawHttp(server.url, {
+      method: 'POST',
+      target: '/api/v1/bookings',
+      headers,
+      body: '{"hotel":"h1","roomType":"penthouse","checkIn":"someday","nights":0,"guest":"Ada"}',
+    })
+    expect(bad.status).toBe(400)
+    expect((bad.json as { errors: { pointer: string }[] }).errors.map((error) => error.pointer).sort()).toEqual([
+      '/body/checkIn',
+      '/body/nights',
+      '/body/roomType',
+    ])
+    const unknownHotel = await rawHttp(server.url, { target: '/api/v1/hotels/paris/dates' })
+    expect((unknownHotel.json as { errors: { pointer: string }[] }).errors[0]?.pointer).toBe('/path/hotelId')
+  })
+
+  it("checks the app's answers against the document and reports mismatches, without changing them", async () => {
+    const mismatches: string[] = []
+    const off = hotel.gateway.engine.events.on('validation.response_mismatch', (event) =>
+      mismatches.push(...event.errors.map((error) => error.pointer)),
+    )
+    await rawHttp(server.url, { target: '/api/v1/hotels' })
+    await rawHttp(server.url, { target: '/api/v1/hotels/h2/prices?date=2026-12-26' })
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    off()
+    expect(mismatches).toEqual([])
   })
 
   it('normalises a path before the app routes it', async () => {
@@ -128,11 +165,14 @@ describe('hotel demo', () => {
   it('logs one line per request from the lifecycle events', async () => {
     lines.length = 0
     await rawHttp(server.url, { target: '/api/v1/hotels/h3/dates', headers: { 'x-request-id': 'log-1' } })
-    await rawHttp(server.url, { target: '/api/v1/bookings/x', headers: { 'x-api-key': demoKeys.reader } })
+    await rawHttp(server.url, {
+      target: '/api/v1/bookings/0b3d1c9e-4f5a-4b6c-8d7e-9f0a1b2c3d4e',
+      headers: { 'x-api-key': demoKeys.reader },
+    })
     await rawHttp(server.url, { target: '/api/v1/a;b' })
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(lines[0]).toMatch(
-      /^GET \/api\/v1\/hotels\/:id\/dates → 200 by app in [\d.]+ ms \[request-target:ok body-size:ok authenticate:ok acl:ok\] anonymous id=log-1$/,
+      /^GET \/api\/v1\/hotels\/:id\/dates → 200 by app in [\d.]+ ms \[request-target:ok body-size:ok openapi-operation:ok authenticate:ok acl:ok openapi-validation:ok\] anonymous id=log-1$/,
     )
     expect(lines[1]).toMatch(/^GET \/api\/v1\/bookings\/:id → 404 by app .* demo-reader id=/)
     expect(lines[2]).toMatch(/→ 400 by gateway .*\[request-target:deny\]/)

@@ -31,7 +31,8 @@ export function loadConfigFile(path: string): GatewayConfig {
   else if (extension === '.yaml' || extension === '.yml') config = parseYaml(text, file)
   else throw new ConfigError([{ path: '', message: 'must be a .yaml, .yml or .json file' }], file)
   // Relative paths in the file (a CA, a public key) are relative to the file, not to the process.
-  Object.defineProperty(config, configDirectory, { value: dirname(file), enumerable: false })
+  // A symbol key: JSON and the validator ignore it, while `{ ...config }` keeps it.
+  Object.defineProperty(config, configDirectory, { value: dirname(file), enumerable: true })
   return config
 }
 

@@ -101,7 +101,14 @@ describe('loadConfigFile', () => {
     const yaml = write('ok.yaml', 'trustedProxies: [loopback]\nrequest:\n  maxBodyBytes: 512kb\n')
     expect(resolveConfig(loadConfigFile(yaml)).maxBodyBytes).toBe(512 * 1024)
     const json = write('ok.json', '{"trustedProxies": 1}')
-    expect(loadConfigFile(json)).toEqual({ trustedProxies: 1 })
+    expect(Object.entries(loadConfigFile(json))).toEqual([['trustedProxies', 1]])
+  })
+
+  it('keeps relative paths relative to the file when the config is spread', async () => {
+    const file = write('spread.yaml', 'trustedProxies: 1\nopenapi: ./api.yaml\n')
+    write('api.yaml', 'openapi: 3.0.3\ninfo: { title: t, version: "1" }\npaths: {}\n')
+    const engine = createEngine({ ...loadConfigFile(file), trustedProxies: 2 }, { env: {} })
+    await expect(engine.ready()).resolves.toBeUndefined()
   })
 
   it('names the file, line and column of a syntax error', () => {
