@@ -56,6 +56,30 @@ try {
       const gw = gateway({ trustedProxies: ['loopback'] })
       if (typeof gw !== 'function' || typeof gw.engine.handle !== 'function') throw new Error('express gateway is not a middleware')
       require.resolve('@portcullis/core/config.schema.json')
+      // The validators load their dialects lazily: compile one schema per dialect in both formats.
+      for (const core of [require('@portcullis/core'), await import('@portcullis/core')]) {
+        for (const version of ['3.0.3', '3.1.0']) {
+          const openapi = {
+            openapi: version,
+            info: { title: 'check', version: '1' },
+            paths: { '/n': { get: {
+              parameters: [{ name: 'n', in: 'query', schema: { type: 'integer', format: 'int32' } }],
+              responses: { '200': { description: 'ok' } },
+            } } },
+          }
+          const engine = core.createEngine({ openapi }, { env: {} })
+          await engine.ready()
+          const request = (target) => ({
+            method: 'GET', target, headers: new Headers(), remoteAddress: '127.0.0.1', tls: undefined, raw: undefined,
+            body: { declaredLength: undefined, present: false, read: async () => new Uint8Array() },
+          })
+          const passed = await engine.handle(request('/n?n=1'))
+          const refused = await engine.handle(request('/n?n=x'))
+          if (passed.kind !== 'continue' || refused.kind !== 'respond' || refused.response.status !== 400)
+            throw new Error('OpenAPI ' + version + ' validation does not work from the published build')
+        }
+      }
+      console.log('validates requests against OpenAPI 3.0 and 3.1 as CJS and ESM')
     })().catch((error) => { console.error(error); process.exit(1) })
   `
   writeFileSync(join(project, 'check.cjs'), script)

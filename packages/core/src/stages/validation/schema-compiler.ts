@@ -1,8 +1,9 @@
 import type { ErrorObject, ValidateFunction } from 'ajv'
-import Ajv2020 from 'ajv/dist/2020'
+import Ajv2020 from 'ajv/dist/2020.js'
 import AjvDraft04 from 'ajv-draft-04'
 import addFormats from 'ajv-formats'
 import safeRegex from 'safe-regex2'
+import { appendPointer, localRefTokens, valueAt } from './document-pointer'
 import type { OpenApiDocumentModel, OpenApiProblem } from './openapi-model'
 
 type AjvInstance = InstanceType<typeof Ajv2020> | InstanceType<typeof AjvDraft04>
@@ -45,7 +46,7 @@ function* regexesOf(value: unknown, pointer: string): Generator<[string, string]
   }
   for (const [key, child] of Object.entries(record)) {
     if (key !== 'example' && key !== 'examples' && key !== 'default' && key !== 'enum' && key !== 'const') {
-      yield* regexesOf(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`)
+      yield* regexesOf(child, appendPointer(pointer, key))
     }
   }
 }
@@ -120,8 +121,7 @@ export class SchemaCompiler {
         for (const media of content) if (media.schema !== undefined) pointers.add(media.schema.pointer)
     }
     const components = (this.#model.root.components as { schemas?: Record<string, unknown> } | undefined)?.schemas ?? {}
-    for (const name of Object.keys(components))
-      pointers.add(`#/components/schemas/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`)
+    for (const name of Object.keys(components)) pointers.add(appendPointer('#/components/schemas', name))
     const problems: OpenApiProblem[] = []
     for (const pointer of pointers) {
       const schema = this.#at(pointer)
@@ -139,11 +139,8 @@ export class SchemaCompiler {
   }
 
   #at(pointer: string): unknown {
-    let target: unknown = this.#model.root
-    for (const part of pointer.slice(2).split('/')) {
-      target = (target as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')]
-    }
-    return target
+    const tokens = localRefTokens(pointer)
+    return tokens === undefined ? undefined : valueAt(this.#model.root, tokens)?.value
   }
 
   /** Follows a schema's `$ref`s inside the document, for looking at its shape. */
@@ -185,10 +182,10 @@ export function describeSchemaError(error: ErrorObject, prefix: string): { point
   let pointer = `${prefix}${error.instancePath}`
   let message = error.message ?? 'is not valid'
   if (error.keyword === 'required') {
-    pointer = `${pointer}/${String(error.params.missingProperty).replace(/~/g, '~0').replace(/\//g, '~1')}`
+    pointer = appendPointer(pointer, String(error.params.missingProperty))
     message = 'is required'
   } else if (error.keyword === 'additionalProperties') {
-    pointer = `${pointer}/${String(error.params.additionalProperty).replace(/~/g, '~0').replace(/\//g, '~1')}`
+    pointer = appendPointer(pointer, String(error.params.additionalProperty))
     message = 'is not allowed'
   } else if (error.keyword === 'enum') {
     message = 'must be one of the allowed values'
