@@ -2,12 +2,12 @@
  * The micro benchmark of authentication: `engine.handle()` per request with no auth, an API key, and
  * an ES256 JWT with the verified-token cache off and on. Everything is in-process (a local JWK set),
  * so it measures the gateway's own work, not a network. Prints a Markdown table.
- * Usage: `pnpm --filter @portcullis/bench bench:auth` (after `pnpm build`: it runs the built packages).
+ * Usage: `pnpm bench:auth` (it builds the packages first and runs the built ones).
  */
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto'
-import { createEngine, type Engine, type GatewayConfig, type RawRequest } from '@portcullis/node'
-import { Bench } from 'tinybench'
-import { describeMachine } from '../lib/machine'
+import { createEngine, type GatewayConfig, type Outcome } from '@portcullis/node'
+import { continues, type MicroCase, type MicroSubject, runMicroBench } from '../lib/micro-bench'
+import { rawRequest } from '../lib/raw-request'
 
 const issuer = 'https://idp.bench.example'
 const audience = 'https://api.bench.example'
@@ -38,95 +38,43 @@ function signJwt(privateKey: KeyObject, kid: string): string {
   return `${header}.${payload}.${signature.toString('base64url')}`
 }
 
-/** A bodiless GET as an adapter hands it to the engine. */
-function rawRequest(headers: Record<string, string>): RawRequest {
-  return {
-    method: 'GET',
-    target: '/rooms/7?view=full',
-    headers: new Headers(headers),
-    remoteAddress: '127.0.0.1',
-    tls: undefined,
-    body: { declaredLength: undefined, present: false, read: async () => new Uint8Array() },
-    raw: undefined,
+const request = (headers: Record<string, string>) => rawRequest('GET', '/rooms/7?view=full', headers)
+
+/** Passes when the request is let through as `consumer` (`undefined`: as nobody, with no auth). */
+const letThroughAs =
+  (consumer: string | undefined) =>
+  async (outcome: Outcome): Promise<void> => {
+    await continues(outcome)
+    const seen = outcome.kind === 'continue' ? outcome.ctx.principal?.consumer : undefined
+    if (seen !== consumer) throw new Error(`let through as ${seen}, not ${consumer}`)
   }
+
+/** A case: an engine with `config`, sent a GET with `headers`. */
+const subject = (config: GatewayConfig, headers: Record<string, string>) => (): MicroSubject => {
+  const engine = createEngine(config)
+  return { engine, handle: () => engine.handle(request(headers)) }
 }
 
-interface Case {
-  readonly name: string
-  readonly engine: Engine
-  readonly headers: Record<string, string>
-  /** The consumer the request must be let through as; `undefined` for no auth. */
-  readonly consumer: string | undefined
-}
-
-function cases(): Case[] {
+function cases(): MicroCase[] {
   const { privateKey, jwk } = es256Key()
-  const token = signJwt(privateKey, 'bench-1')
+  const bearer = { authorization: `Bearer ${signJwt(privateKey, 'bench-1')}` }
   const jwt = (maxEntries: number): GatewayConfig => ({
     auth: { jwt: { issuer, audience, algorithms: ['ES256'], jwks: { keys: [jwk] }, cache: { maxEntries } } },
   })
   const hash = `sha256:${createHash('sha256').update(apiKey).digest('hex')}`
   return [
-    { name: 'no auth', engine: createEngine({}), headers: {}, consumer: undefined },
+    { name: 'no auth', setup: subject({}, {}), expect: letThroughAs(undefined) },
     {
       name: 'API key (static list)',
-      engine: createEngine({ auth: { apiKeys: { keys: [{ id: 'bench', hash, consumer: 'acme' }] } } }),
-      headers: { 'x-api-key': apiKey },
-      consumer: 'acme',
+      setup: subject(
+        { auth: { apiKeys: { keys: [{ id: 'bench', hash, consumer: 'acme' }] } } },
+        { 'x-api-key': apiKey },
+      ),
+      expect: letThroughAs('acme'),
     },
-    {
-      name: 'JWT ES256, cache off',
-      engine: createEngine(jwt(0)),
-      headers: { authorization: `Bearer ${token}` },
-      consumer: 'bench-client',
-    },
-    {
-      name: 'JWT ES256, cache on',
-      engine: createEngine(jwt(10_000)),
-      headers: { authorization: `Bearer ${token}` },
-      consumer: 'bench-client',
-    },
+    { name: 'JWT ES256, cache off', setup: subject(jwt(0), bearer), expect: letThroughAs('bench-client') },
+    { name: 'JWT ES256, cache on', setup: subject(jwt(10_000), bearer), expect: letThroughAs('bench-client') },
   ]
 }
 
-/** Refuses to time a case that does not do what it says: a denial is cheaper than a verification. */
-async function check(benchCase: Case): Promise<void> {
-  const outcome = await benchCase.engine.handle(rawRequest(benchCase.headers))
-  const consumer = outcome.kind === 'continue' ? outcome.ctx.principal?.consumer : undefined
-  if (outcome.kind !== 'continue' || consumer !== benchCase.consumer) {
-    const detail = outcome.kind === 'respond' ? await outcome.response.text() : `consumer ${consumer}`
-    throw new Error(`${benchCase.name}: not let through as expected: ${detail}`)
-  }
-}
-
-const all = cases()
-for (const benchCase of all) await check(benchCase)
-
-const bench = new Bench({ name: 'auth cost', time: 2_000, warmupTime: 500 })
-for (const benchCase of all) {
-  // A fresh request each time, as an adapter makes one per request; building it is part of the cost.
-  bench.add(benchCase.name, () => benchCase.engine.handle(rawRequest(benchCase.headers)).then(() => undefined))
-}
-await bench.run()
-
-const meanMs = (name: string): number => {
-  const result = bench.getTask(name)?.result
-  if (result === undefined || !('latency' in result)) throw new Error(`${name}: no result (${result?.state})`)
-  return result.latency.mean
-}
-const baseline = meanMs('no auth')
-const machine = describeMachine()
-console.log(`Auth cost per request: ${machine.cpuModel}, Node ${machine.node}, ${machine.date}\n`)
-console.log('| Case | Mean (µs/request) | ± (95%) | ops/s | Relative to no auth |')
-console.log('| --- | ---: | ---: | ---: | ---: |')
-for (const benchCase of all) {
-  const result = bench.getTask(benchCase.name)?.result
-  if (result === undefined || !('latency' in result)) continue
-  const mean = result.latency.mean
-  // ops/s as 1 / mean latency, so the two columns agree (tinybench's throughput mean is a mean of rates).
-  console.log(
-    `| ${benchCase.name} | ${(mean * 1000).toFixed(2)} | ${result.latency.rme.toFixed(1)}% | ` +
-      `${Math.round(1000 / mean).toLocaleString('en-US')} | ${(mean / baseline).toFixed(2)}× |`,
-  )
-}
-await Promise.all(all.map((benchCase) => benchCase.engine.close()))
+await runMicroBench('Auth cost', cases())

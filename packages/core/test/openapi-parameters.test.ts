@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { appendPointer } from '../src/stages/validation/document-pointer'
 import { parseFormBody } from '../src/stages/validation/form-body'
 import type { OperationParameter, ParameterStyle } from '../src/stages/validation/openapi-model'
 import { type ParameterSources, parseParameters } from '../src/stages/validation/parameter-values'
@@ -28,6 +29,7 @@ const param = (
     schema: schema === undefined ? undefined : { pointer: '#/test', value: schema },
     contentType: options.contentType,
     pointer: '#/test',
+    valuePointer: appendPointer(`/${location}`, name),
   }
 }
 

@@ -1,13 +1,7 @@
+import { appendPointer } from './document-pointer'
 import { FormPairs } from './form-pairs'
 import type { PropertyEncoding, SchemaRef } from './openapi-model'
-import {
-  type FormStyled,
-  isJsonMediaType,
-  type ParameterProblem,
-  pointerTo,
-  readFormValue,
-  ValueReader,
-} from './value-reader'
+import { type FormStyled, isJsonMediaType, type ParameterProblem, readFormValue, ValueReader } from './value-reader'
 import { type SchemaResolver, shapeOf, type ValueShape } from './value-shape'
 
 /** An `application/x-www-form-urlencoded` body read into an object, and the problems that made fields unreadable. */
@@ -50,7 +44,13 @@ export function parseFormBody(
   const read = (name: string, fieldSchema: SchemaRef['value'] | undefined) => {
     const fieldShape = shapeOf(fieldSchema, resolve)
     const style = fieldStyle(name, Object.hasOwn(encoding, name) ? encoding[name] : undefined, fieldShape)
-    const value = readFormValue(style, fieldShape, pairs, new ValueReader(problems, pointerTo('/body', name)), declared)
+    const value = readFormValue(
+      style,
+      fieldShape,
+      pairs,
+      new ValueReader(problems, appendPointer('/body', name)),
+      declared,
+    )
     if (value !== undefined) entries.push([name, value])
   }
   for (const [name, fieldSchema] of shape.properties) read(name, fieldSchema)

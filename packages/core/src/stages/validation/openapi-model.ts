@@ -38,6 +38,8 @@ export interface OperationParameter {
   readonly contentType: string | undefined
   /** Where the parameter is defined, for messages. */
   readonly pointer: string
+  /** Where problems with its value point in a refusal, e.g. `/query/limit`. */
+  readonly valuePointer: string
 }
 
 /** How a property of a form body is encoded (`encoding` in a media type object). */

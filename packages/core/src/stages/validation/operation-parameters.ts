@@ -62,5 +62,6 @@ function parameterOf({ value, pointer }: Located): OperationParameter | undefine
     schema,
     contentType,
     pointer,
+    valuePointer: appendPointer(`/${location}`, parameter.name),
   }
 }

@@ -125,10 +125,8 @@ export class OperationRouter {
       const operation = node.operations.get(method) ?? (method === 'HEAD' ? node.operations.get('GET') : undefined)
       if (operation === undefined) return { kind: 'method-not-allowed', allowed: [...node.operations.keys()] }
       const names = node.paramNames.get(operation) ?? []
-      const pathParams: Record<string, string> = {}
-      names.forEach((name, i) => {
-        pathParams[name] = values[i] as string
-      })
+      // fromEntries: a parameter named `__proto__` stays an own key.
+      const pathParams = Object.fromEntries(names.map((name, i) => [name, values[i] as string]))
       return { kind: 'operation', operation, pathParams }
     }
     const segment = segments[index] as string

@@ -1,7 +1,7 @@
 import type { RequestHeaders } from '../../request/request-headers'
 import { type Decoder, FormPairs, percentDecode, splitOnce } from './form-pairs'
 import type { OperationParameter, ParameterLocation } from './openapi-model'
-import { type ParameterProblem, pointerTo, readFormValue, ValueReader } from './value-reader'
+import { type ParameterProblem, readFormValue, ValueReader } from './value-reader'
 import { type SchemaResolver, shapeOf, type ValueShape } from './value-shape'
 
 /** Where parameters are read from, as the request carries them. */
@@ -92,13 +92,23 @@ export function parseParameters(
   resolve: SchemaResolver,
 ): ParsedParameters {
   const problems: ParameterProblem[] = []
-  const found: Record<ParameterLocation, [string, unknown][]> = { path: [], query: [], header: [], cookie: [] }
-  const queryNames = new Set(parameters.filter((param) => param.in === 'query').map((param) => param.name))
-  const claimed = (key: string) => queryNames.has(key) || queryNames.has(key.split('[', 1)[0] ?? '')
+  // Null-prototype maps, so looking up an absent `constructor` parameter finds nothing.
+  const values: Record<ParameterLocation, Record<string, unknown>> = {
+    path: Object.create(null),
+    query: Object.create(null),
+    header: Object.create(null),
+    cookie: Object.create(null),
+  }
+  // Only a free-form exploded object asks which query names belong to other parameters.
+  let queryNames: Set<string> | undefined
+  const claimed = (key: string) => {
+    queryNames ??= new Set(parameters.filter((param) => param.in === 'query').map((param) => param.name))
+    return queryNames.has(key) || queryNames.has(key.split('[', 1)[0] ?? '')
+  }
   let pairs: FormPairs | undefined
   for (const param of parameters) {
     const shape = shapeOf(param.schema?.value, resolve)
-    const at = new ValueReader(problems, pointerTo(`/${param.in}`, param.name))
+    const at = new ValueReader(problems, param.valuePointer)
     let value: unknown
     if (param.in === 'query') {
       pairs ??= new FormPairs(sources.rawQuery)
@@ -115,15 +125,7 @@ export function parseParameters(
         param.in === 'header' ? headerValue(sources.headers, param.name, shape) : own(sources.cookies, param.name)
       value = text === undefined ? undefined : readText(param, shape, text, at)
     }
-    if (value !== undefined) found[param.in].push([param.name, value])
-  }
-  // Null-prototype maps, so looking up an absent `constructor` parameter finds nothing.
-  const bag = (entries: [string, unknown][]) => Object.assign(Object.create(null), Object.fromEntries(entries))
-  const values = {
-    path: bag(found.path),
-    query: bag(found.query),
-    header: bag(found.header),
-    cookie: bag(found.cookie),
+    if (value !== undefined) values[param.in][param.name] = value
   }
   return { values, errors: problems }
 }

@@ -6,7 +6,6 @@ import { parseMultipartBody } from './multipart-body'
 import type { OpenApiOperation, SchemaRef } from './openapi-model'
 import { parseParameters } from './parameter-values'
 import { describeSchemaError, type SchemaCompiler } from './schema-compiler'
-import { pointerTo } from './value-reader'
 
 /** The result of checking a request against its operation. */
 export type RequestCheck =
@@ -73,10 +72,10 @@ export class RequestValidator {
       this.#compiler.resolve,
     )
     add(parsed.errors)
-    const failed = new Set(parsed.errors.map((error) => error.pointer))
+    const failed = parsed.errors.length === 0 ? undefined : new Set(parsed.errors.map((error) => error.pointer))
     for (const parameter of operation.parameters) {
-      const pointer = pointerTo(`/${parameter.in}`, parameter.name)
-      if (failed.has(pointer)) continue
+      const pointer = parameter.valuePointer
+      if (failed?.has(pointer)) continue
       const value = parsed.values[parameter.in][parameter.name]
       if (value === undefined) {
         if (parameter.required) add([{ pointer, message: 'is required' }])
@@ -132,9 +131,8 @@ export class RequestValidator {
     kind: { coerce: boolean; allErrors: boolean },
   ): ProblemItem[] {
     const validate = this.#compiler.validator(schema.pointer, kind)
-    // Coercion rewrites values in place: validate a copy's holder so the request view stays as sent.
-    const holder = { value: kind.coerce ? structuredClone(value) : value }
-    if (validate(holder.value)) return []
+    // Coercion rewrites values in place: fine, as every value here was parsed for this check alone.
+    if (validate(value)) return []
     return (validate.errors ?? []).slice(0, this.#maxErrors).map((error) => describeSchemaError(error, prefix))
   }
 }

@@ -1,25 +1,11 @@
-import type { GatewayContext } from '../../engine/context'
 import { deny, proceed, reportDenial, type Stage } from '../../engine/stage'
 import { GatewayError } from '../../errors/gateway-error'
-import type { OpenApiOperation } from './openapi-model'
+import { DocumentMatch } from './document-match'
 import type { OpenApiRuntime } from './openapi-runtime'
 import { operationSecurity } from './operation-security'
 import { unsupportedMediaType } from './request-validator'
 import { checkResponse } from './response-validator'
 import { operationMode, type ValidationSettings } from './validation-modes'
-
-interface Matched {
-  readonly operation: OpenApiOperation
-  readonly pathParams: Readonly<Record<string, string>>
-}
-
-const decode = (value: string): string => {
-  try {
-    return decodeURIComponent(value)
-  } catch {
-    return value
-  }
-}
 
 // Refusals that protect the gateway itself: enforced whatever the operation's mode.
 const alwaysEnforced = new Set([
@@ -36,7 +22,6 @@ const alwaysEnforced = new Set([
  * responses after they are sent. Requests that arrive while the document loads wait for it.
  */
 export function validationStages(runtime: Promise<OpenApiRuntime>, settings: ValidationSettings): Stage[] {
-  const matches = new WeakMap<GatewayContext, Matched>()
   const unavailable = () =>
     new GatewayError('gateway.unavailable', {
       detail: 'The API description could not be loaded.',
@@ -57,17 +42,7 @@ export function validationStages(runtime: Promise<OpenApiRuntime>, settings: Val
       }
       const match = loaded.router.match(ctx.request.method, ctx.request.encodedPath)
       if (match.kind === 'operation') {
-        const pathParams = Object.fromEntries(
-          Object.entries(match.pathParams).map(([name, value]) => [name, decode(value)]),
-        )
-        ctx.operation = {
-          id: match.operation.operationId,
-          method: match.operation.method,
-          template: match.operation.template,
-          pathParams,
-          security: operationSecurity(match.operation, loaded.model),
-        }
-        matches.set(ctx, match)
+        ctx.operation = new DocumentMatch(match, operationSecurity(match.operation, loaded.model))
         return proceed
       }
       if (unknownEndpoints === 'allow') return proceed
@@ -89,7 +64,7 @@ export function validationStages(runtime: Promise<OpenApiRuntime>, settings: Val
     phase: 'validate',
     wantsResponseBodies: settings.enabled && settings.responses === 'log',
     async run(ctx) {
-      const match = matches.get(ctx)
+      const match = DocumentMatch.matchOf(ctx.operation)
       if (match === undefined) return proceed
       const mode = operationMode(match.operation, settings)
       if (mode === 'off') return proceed
@@ -115,7 +90,7 @@ export function validationStages(runtime: Promise<OpenApiRuntime>, settings: Val
     },
     complete(ctx, response, events) {
       if (!this.wantsResponseBodies || !events.has('validation.response_mismatch')) return
-      const match = matches.get(ctx)
+      const match = DocumentMatch.matchOf(ctx.operation)
       if (match === undefined || operationMode(match.operation, settings) === 'off') return
       runtime.then(
         (loaded) => {

@@ -1,4 +1,5 @@
 import secureJsonParse from 'secure-json-parse'
+import { appendPointer } from './document-pointer'
 import { type Decoder, type FormPairs, formDecode, splitOnce } from './form-pairs'
 import type { OperationParameter } from './openapi-model'
 import type { ValueShape } from './value-shape'
@@ -14,10 +15,6 @@ export type FormStyled = Pick<OperationParameter, 'name' | 'style' | 'explode' |
 
 const BAD_ENCODING = 'is not valid percent-encoded UTF-8'
 const REPEATED = 'is repeated; only the first value is read'
-
-/** A JSON pointer below `prefix` (`/query`, `/body` …) for a name, escaped per RFC 6901. */
-export const pointerTo = (prefix: string, name: string): string =>
-  `${prefix}/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`
 
 /** Whether a media type (parameters allowed) is JSON: `application/json` or `…+json`. */
 export function isJsonMediaType(mediaType: string | undefined): boolean {
@@ -35,7 +32,7 @@ export class ValueReader {
 
   /** The reader of a property of this value. */
   at(key: string): ValueReader {
-    return new ValueReader(this.problems, pointerTo(this.pointer, key))
+    return new ValueReader(this.problems, appendPointer(this.pointer, key))
   }
 
   /** Records a problem; undefined, so a reader can `return at.fail(…)`. */

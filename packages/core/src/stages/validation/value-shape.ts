@@ -18,8 +18,28 @@ const MAX_SCHEMA_DEPTH = 16
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
+const PRIMITIVE: ValueShape = { kind: 'primitive', properties: new Map(), additional: undefined }
+
+// Shapes by resolver (one per document) and schema object: a request reads them, never works them out.
+const shapesByResolver = new WeakMap<SchemaResolver, WeakMap<object, ValueShape>>()
+
 /** Whether a schema makes a value an array, an object (with its properties) or, when unclear, a primitive. */
 export function shapeOf(schema: SchemaRef['value'] | undefined, resolve: SchemaResolver): ValueShape {
+  if (!isRecord(schema)) return PRIMITIVE
+  let shapes = shapesByResolver.get(resolve)
+  if (shapes === undefined) {
+    shapes = new WeakMap()
+    shapesByResolver.set(resolve, shapes)
+  }
+  let shape = shapes.get(schema)
+  if (shape === undefined) {
+    shape = workOutShape(schema, resolve)
+    shapes.set(schema, shape)
+  }
+  return shape
+}
+
+function workOutShape(schema: Readonly<Record<string, unknown>>, resolve: SchemaResolver): ValueShape {
   const kinds = new Set<unknown>()
   const properties = new Map<string, SchemaRef['value']>()
   let additional: SchemaRef['value'] | undefined
