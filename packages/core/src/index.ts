@@ -35,6 +35,7 @@ export { LifecycleEmitter, type LifecycleListener } from './events/event-emitter
 export type {
   LifecycleEventName,
   LifecycleEvents,
+  LimitFallbackEvent,
   RequestReceivedEvent,
   RequestRespondedEvent,
   StageDecisionEvent,
@@ -57,6 +58,8 @@ export { type TlsSocketLike, tlsInfoFromSocket } from './request/socket-tls'
 export type { PeerCertificate, TlsInfo } from './request/tls-info'
 export { parseTraceparent, type TraceContext } from './request/trace-context'
 export { generateApiKey, hashApiKey } from './stages/api-key/api-key-hash'
+export type { FallbackCounts } from './stages/limits/limit-fallbacks'
+export type { LimitsAdmin, QuotaSubject, QuotaUsage } from './stages/limits/limits-admin'
 export type { ClientCertificate } from './stages/mtls/client-certificate'
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store'
-export type { CounterValue, Store } from './store/store'
+export type { CounterValue, SlidingWindowResult, Store } from './store/store'

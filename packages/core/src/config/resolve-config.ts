@@ -1,9 +1,12 @@
 import { type Clock, systemClock } from '../engine/clock'
 import type { Stage } from '../engine/stage'
 import { ConfigError, type ConfigProblem } from '../errors/config-error'
+import { LifecycleEmitter } from '../events/event-emitter'
 import { compileProxyTrust, type ProxyTrust } from '../request/client-ip'
 import { buildContext } from '../stages/build-context'
 import { buildIdentityStages } from '../stages/build-identity'
+import { buildLimits } from '../stages/limits/build-limits'
+import type { LimitsAdmin } from '../stages/limits/limits-admin'
 import { buildValidationStages } from '../stages/validation/build-validation'
 import { MemoryStore } from '../store/memory-store'
 import type { Store } from '../store/store'
@@ -26,6 +29,10 @@ export interface ResolvedGatewayConfig {
   readonly requestIdHeader: string
   readonly trustIncomingRequestId: boolean
   readonly stages: readonly Stage[]
+  /** The lifecycle event stream the stages emit to. */
+  readonly events: LifecycleEmitter
+  /** Quota usage and outage counters. */
+  readonly limits: LimitsAdmin
 }
 
 /** Options of {@link resolveConfig}. */
@@ -58,13 +65,16 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
   const clock = source.clock ?? systemClock
   const trust = compileProxyTrust(source.trustedProxies)
   const build = buildContext(clock, options.baseDirectory ?? configDirectoryOf(config), problems)
+  const store = resolveStore(source.store, clock)
+  const events = new LifecycleEmitter()
+  const limits = buildLimits(source, { store, events, clock }, build)
   const builtStages = [
     ...buildValidationStages(source, build),
     ...buildIdentityStages(source, trust.trustsAnyone, build),
+    ...limits.stages,
   ]
   if (problems.length > 0) throw new ConfigError(problems, options.source)
   build.start()
-  const store = resolveStore(source.store, clock)
   return {
     source,
     trust,
@@ -75,6 +85,8 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
     requestIdHeader: (source.request?.id?.header ?? 'x-request-id').toLowerCase(),
     trustIncomingRequestId: source.request?.id?.trustIncoming ?? true,
     stages: [...builtStages, ...(source.stages ?? [])],
+    events,
+    limits: limits.admin,
   }
 }
 

@@ -25,6 +25,7 @@ export type CheckKind =
   | 'url'
   | 'date-time'
   | 'key-hash'
+  | 'time-zone'
 
 /** A value only code can give; the validator checks it by its shape. */
 export function codeOnly<T>(kind: CodeOnlyKind, description: string): TSchema & { static: T } {

@@ -8,6 +8,7 @@ import type { Store } from '../store/store'
 import { ByteSize, checkedString, codeOnly, expectedKeyword, HeaderName } from './schema-primitives'
 import { AclSection } from './sections/acl-schema'
 import { AuthSection } from './sections/auth-schema'
+import { QuotasSection, RateLimitsSection } from './sections/limits-schema'
 import { OpenApiSection, ValidationSection } from './sections/validation-schema'
 
 export {
@@ -116,6 +117,8 @@ export const gatewayConfigSchema = Type.Object(
     validation: Type.Optional(ValidationSection),
     auth: Type.Optional(AuthSection),
     acl: Type.Optional(AclSection),
+    rateLimits: Type.Optional(RateLimitsSection),
+    quotas: Type.Optional(QuotasSection),
     stages: Type.Optional(
       Type.Array(codeOnly<Stage>('stage', 'A custom stage (code only).'), {
         description: "The app's own stages, each in its phase (code only).",

@@ -1,5 +1,6 @@
 import { routePatternProblem } from '../matching/route-pattern'
 import { isValidProxyEntry } from '../request/client-ip'
+import { isTimeZone } from '../stages/limits/quota-period'
 import { parseByteSize } from './byte-size'
 import { parseDuration } from './duration'
 import type { CheckKind } from './schema-primitives'
@@ -42,6 +43,8 @@ export function runSemanticCheck(kind: CheckKind, value: string): string | undef
       return dateTimePattern.test(value) && !Number.isNaN(Date.parse(value))
         ? undefined
         : 'must be an ISO 8601 date-time, such as "2027-01-31T00:00:00Z"'
+    case 'time-zone':
+      return isTimeZone(value) ? undefined : 'must be an IANA time zone, such as "UTC" or "Europe/Berlin"'
     case 'key-hash':
       return keyHashPattern.test(value)
         ? undefined

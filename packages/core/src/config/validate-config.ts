@@ -65,9 +65,14 @@ function pruneUnions(errors: ErrorObject[]): Located[] {
     .sort((a, b) => b.schemaPath.length - a.schemaPath.length)
   for (const union of unions) {
     const prefix = `${union.schemaPath}/`
+    const at = union.error.instancePath
+    // One union schema checks every item of a list: only the errors under this item's value are its.
+    const inUnion = (item: Located) =>
+      item.schemaPath.startsWith(prefix) &&
+      (item.error.instancePath === at || item.error.instancePath.startsWith(`${at}/`))
     const byBranch = new Map<string, Located[]>()
     for (const item of located) {
-      if (!item.schemaPath.startsWith(prefix)) continue
+      if (!inUnion(item)) continue
       const branch = item.schemaPath.slice(prefix.length).split('/')[0] as string
       byBranch.set(branch, [...(byBranch.get(branch) ?? []), item])
     }
@@ -77,7 +82,7 @@ function pruneUnions(errors: ErrorObject[]): Located[] {
       ((error.params?.subPath as string[] | undefined) ?? []).length === 0
     const fitting = [...byBranch.values()].filter((branchErrors) => !branchErrors.some(isShapeMismatch))
     const keep = new Set<Located>(fitting[0] ?? [])
-    located = located.filter((item) => item === union || !item.schemaPath.startsWith(prefix) || keep.has(item))
+    located = located.filter((item) => item === union || !inUnion(item) || keep.has(item))
     const index = located.indexOf(union)
     if (fitting.length > 0) {
       located.splice(index, 1)

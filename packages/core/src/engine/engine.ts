@@ -2,13 +2,14 @@ import { type ResolveConfigOptions, type ResolvedGatewayConfig, resolveConfig } 
 import type { GatewayConfig } from '../config/schema'
 import { GatewayError, isGatewayError } from '../errors/gateway-error'
 import { toProblemResponse } from '../errors/problem'
-import { LifecycleEmitter } from '../events/event-emitter'
+import type { LifecycleEmitter } from '../events/event-emitter'
 import { type BodyLimits, createRequestBody } from '../request/body'
 import { type CanonicalTarget, canonicalizeTarget } from '../request/canonical-path'
 import { forwardingHeaders, resolveClientAddress } from '../request/client-ip'
 import { createGatewayRequest, type RawRequest } from '../request/gateway-request'
 import { isAcceptableRequestId, newRequestId } from '../request/request-id'
 import { parseTraceparent } from '../request/trace-context'
+import type { LimitsAdmin } from '../stages/limits/limits-admin'
 import type { Store } from '../store/store'
 import { type GatewayContext, RequestContext } from './context'
 import { type OnwardEdits, withoutCookies, withoutQueryParams } from './onward-request'
@@ -66,6 +67,8 @@ export interface Engine {
   readonly store: Store
   /** The lifecycle event stream. */
   readonly events: LifecycleEmitter
+  /** Quota usage and resets, and the counts of requests store outages let through or refused. */
+  readonly limits: LimitsAdmin
   /** Whether adapters should keep a (bounded) copy of response bodies for {@link Engine.complete}. */
   readonly capturesResponseBodies: boolean
   /**
@@ -86,7 +89,7 @@ const noHeaderPairs: ResponseHeaderList = []
 
 class GatewayEngine implements Engine {
   readonly config: ResolvedGatewayConfig
-  readonly events = new LifecycleEmitter()
+  readonly events: LifecycleEmitter
   readonly #stages: readonly Stage[]
   readonly #ownsStore: boolean
   readonly #bodyLimits: BodyLimits
@@ -97,6 +100,7 @@ class GatewayEngine implements Engine {
 
   constructor(config: ResolvedGatewayConfig) {
     this.config = config
+    this.events = config.events
     this.#ownsStore = config.store !== config.source.store
     this.#bodyLimits = { maxBytes: config.maxBodyBytes, maxJsonDepth: config.maxJsonDepth }
     const ordered = [...config.stages].sort((a, b) => phases.indexOf(a.phase) - phases.indexOf(b.phase))
@@ -113,6 +117,10 @@ class GatewayEngine implements Engine {
     ]
     // Node loads its Fetch classes on first use (~40 ms): pay that at start-up, not on the first denial.
     new Response(null, { headers: new Headers() })
+  }
+
+  get limits(): LimitsAdmin {
+    return this.config.limits
   }
 
   get store(): Store {

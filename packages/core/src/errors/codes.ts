@@ -73,6 +73,9 @@ export const errorCodes = {
   'validation.unknown_endpoint': { status: 404, title: 'Unknown endpoint' },
   'validation.method_not_allowed': { status: 405, title: 'Method not allowed' },
   'gateway.unavailable': { status: 503, title: 'The gateway is not ready' },
+  'limit.rate_exceeded': { status: 429, title: 'Rate limit exceeded' },
+  'limit.quota_exhausted': { status: 429, title: 'Quota exhausted' },
+  'limit.store_unavailable': { status: 503, title: 'Limit store unavailable' },
   'route.not_found': {
     status: 404,
     title: 'No handler for this request',

@@ -46,12 +46,27 @@ export interface ResponseMismatchEvent {
   readonly errors: readonly { readonly pointer: string; readonly message: string }[]
 }
 
+/**
+ * A limit could not use its store (an error, or the breaker open after one) and followed its outage
+ * policy: `open` let the request pass uncounted, `closed` answered 503, `local` counted in process.
+ */
+export interface LimitFallbackEvent {
+  readonly ctx: GatewayContext
+  readonly section: 'rateLimits' | 'quotas'
+  /** The rule's name. */
+  readonly rule: string
+  readonly policy: 'open' | 'closed' | 'local'
+  /** The store's error; absent while the breaker skips the store. */
+  readonly cause?: unknown
+}
+
 /** Every lifecycle event, by name. */
 export interface LifecycleEvents {
   'request.received': RequestReceivedEvent
   'stage.decision': StageDecisionEvent
   'request.responded': RequestRespondedEvent
   'validation.response_mismatch': ResponseMismatchEvent
+  'limit.store_fallback': LimitFallbackEvent
 }
 
 /** The name of a lifecycle event. */

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache'
 import { type Clock, systemClock } from '../engine/clock'
-import type { CounterValue, Store } from './store'
+import type { CounterValue, SlidingWindowResult, Store } from './store'
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -18,11 +18,11 @@ export const defaultMemoryStoreEntries = 100_000
  * and expiring by the gateway's clock. State lives as long as the process.
  */
 export class MemoryStore implements Store {
-  readonly #entries: LRUCache<string, string>
+  readonly #entries: LRUCache<string, string | number[]>
 
   constructor(options: MemoryStoreOptions = {}) {
     const clock = options.clock ?? systemClock
-    this.#entries = new LRUCache<string, string>({
+    this.#entries = new LRUCache<string, string | number[]>({
       max: options.maxEntries ?? defaultMemoryStoreEntries,
       perf: { now: () => clock.now() },
       ttlResolution: 0,
@@ -30,7 +30,8 @@ export class MemoryStore implements Store {
   }
 
   async get(key: string): Promise<string | undefined> {
-    return this.#entries.get(key)
+    const value = this.#entries.get(key)
+    return typeof value === 'string' ? value : undefined
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
@@ -43,15 +44,31 @@ export class MemoryStore implements Store {
 
   async increment(key: string, by: number, ttlMs: number): Promise<CounterValue> {
     const current = this.#entries.get(key)
-    if (current === undefined) {
+    // A key whose time is up this very millisecond has expired (the LRU only drops it a millisecond later).
+    const remaining = current === undefined ? 0 : this.#entries.getRemainingTTL(key)
+    if (remaining <= 0) {
       this.#entries.set(key, String(by), { ttl: ttlMs })
       return { value: by, ttlMs }
     }
-    const value = Number(current) + by
+    const value = typeof current === 'string' ? Number(current) + by : Number.NaN
     if (!Number.isFinite(value)) throw new TypeError(`Store key ${JSON.stringify(key)} does not hold a counter`)
-    const remaining = this.#entries.getRemainingTTL(key)
     this.#entries.set(key, String(value), { ttl: remaining, noUpdateTTL: true })
     return { value, ttlMs: remaining }
+  }
+
+  async slidingWindowHit(key: string, limit: number, windowMs: number, now: number): Promise<SlidingWindowResult> {
+    const stored = this.#entries.get(key)
+    // The log holds hit times in order; those at or before now - windowMs have left the window.
+    const log = Array.isArray(stored) ? stored : []
+    let first = 0
+    while (first < log.length && (log[first] as number) <= now - windowMs) first++
+    const hits = first === 0 ? log : log.slice(first)
+    const allowed = hits.length < limit
+    if (allowed) hits.push(now)
+    if (hits.length > 0) this.#entries.set(key, hits, { ttl: windowMs })
+    else this.#entries.delete(key)
+    const oldest = hits[0]
+    return { allowed, count: hits.length, resetMs: oldest === undefined ? 0 : oldest + windowMs - now }
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,117 @@
+import type { GatewayContext } from '../../engine/context'
+import { deny, proceed, reportDenial, type Stage, type StageDecision } from '../../engine/stage'
+import { GatewayError } from '../../errors/gateway-error'
+import type { RoutePattern } from '../../matching/route-pattern'
+import type { LimitFallbacks } from './limit-fallbacks'
+import { addLimitHeaders, type HeaderStyles, secondsUntil } from './limit-headers'
+import type { LimitKey } from './limit-key'
+import type { StoreBreaker } from './store-breaker'
+import type { WindowCounter, WindowState } from './window-counter'
+
+/** One compiled rate-limit rule. */
+export interface RateLimitRule {
+  readonly name: string
+  /** The requests it counts; `undefined` for all. */
+  readonly pattern: RoutePattern | undefined
+  readonly key: LimitKey
+  readonly counter: WindowCounter
+  readonly limit: number
+  readonly windowSeconds: number
+  readonly mode: 'enforce' | 'report'
+  readonly onStoreError: 'open' | 'closed' | 'local'
+  /** The in-process counter for `local`. */
+  readonly localCounter: WindowCounter | undefined
+}
+
+/** Options of {@link rateLimitStage}. */
+export interface RateLimitStageOptions {
+  readonly rules: readonly RateLimitRule[]
+  readonly headers: HeaderStyles
+  readonly breaker: StoreBreaker
+  readonly fallbacks: LimitFallbacks
+}
+
+/** What one rule made of a request: a count, or no count because the store was out. */
+type RuleResult = {
+  readonly rule: RateLimitRule
+  readonly state: WindowState | undefined
+  readonly unavailable: boolean
+}
+
+/**
+ * The `limit` stage for `rateLimits`: every rule matching the request counts it, in parallel; any
+ * enforced rule over its limit refuses it with 429 and `Retry-After`. Every counted rule adds its
+ * policy to the `RateLimit` headers. A store failure never answers 429: each rule follows its outage
+ * policy, and a breaker keeps a dead store from costing its timeout on every request.
+ */
+export function rateLimitStage(options: RateLimitStageOptions): Stage {
+  const { rules, headers, breaker, fallbacks } = options
+
+  async function fallBack(ctx: GatewayContext, rule: RateLimitRule, key: string, cause: unknown): Promise<RuleResult> {
+    fallbacks.record(ctx, 'rateLimits', rule.name, rule.onStoreError, cause)
+    if (rule.onStoreError === 'local' && rule.localCounter !== undefined)
+      return { rule, state: await rule.localCounter.hit(key), unavailable: false }
+    return { rule, state: undefined, unavailable: rule.onStoreError === 'closed' }
+  }
+
+  async function count(ctx: GatewayContext, rule: RateLimitRule): Promise<RuleResult> {
+    const key = await rule.key(ctx)
+    if (!breaker.allows()) return fallBack(ctx, rule, key, undefined)
+    try {
+      const state = await rule.counter.hit(key)
+      breaker.succeeded()
+      return { rule, state, unavailable: false }
+    } catch (error) {
+      breaker.failed()
+      return fallBack(ctx, rule, key, error)
+    }
+  }
+
+  function decide(ctx: GatewayContext, results: readonly RuleResult[]): StageDecision {
+    // The refusal to give is the one whose window resets last: retrying earlier would be refused again.
+    let enforced: { rule: RateLimitRule; resetMs: number } | undefined
+    let reported: { rule: RateLimitRule; resetMs: number } | undefined
+    let unavailable = false
+    for (const { rule, state, unavailable: out } of results) {
+      if (out && rule.mode === 'enforce') unavailable = true
+      if (state === undefined) continue
+      addLimitHeaders(ctx.responseHeaders, { ...rule, remaining: state.remaining, resetMs: state.resetMs }, headers)
+      if (state.allowed) continue
+      const refusal = { rule, resetMs: state.resetMs }
+      if (rule.mode === 'enforce') {
+        if (enforced === undefined || refusal.resetMs > enforced.resetMs) enforced = refusal
+      } else reported ??= refusal
+    }
+    if (enforced !== undefined) return deny(limitExceeded(enforced.rule, enforced.resetMs))
+    if (unavailable) return deny(storeUnavailable(breaker.retryInMs()))
+    return reported === undefined ? proceed : reportDenial(limitExceeded(reported.rule, reported.resetMs))
+  }
+
+  return {
+    name: 'rate-limit',
+    phase: 'limit',
+    async run(ctx) {
+      const { method, path } = ctx.request
+      const applicable = rules.filter((rule) => rule.pattern === undefined || rule.pattern.matches(method, path))
+      if (applicable.length === 0) return proceed
+      const results = await Promise.all(applicable.map((rule) => count(ctx, rule)))
+      return decide(ctx, results)
+    },
+  }
+}
+
+function limitExceeded(rule: RateLimitRule, resetMs: number): GatewayError {
+  const retryAfter = Math.max(1, secondsUntil(resetMs))
+  return new GatewayError('limit.rate_exceeded', {
+    detail: `The "${rule.name}" limit allows ${rule.limit} requests per ${rule.windowSeconds} s; retry in ${retryAfter} s.`,
+    headers: { 'retry-after': String(retryAfter) },
+  })
+}
+
+/** The 503 of a `closed` outage policy; shared by rate limits and quotas. */
+export function storeUnavailable(retryInMs: number): GatewayError {
+  return new GatewayError('limit.store_unavailable', {
+    detail: 'The store that keeps request counts is unavailable; the request was not counted.',
+    headers: { 'retry-after': String(Math.max(1, secondsUntil(retryInMs))) },
+  })
+}

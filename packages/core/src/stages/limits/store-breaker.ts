@@ -1,0 +1,42 @@
+import type { Clock } from '../../engine/clock'
+
+/**
+ * A circuit breaker in front of a store. After a failure it opens for `cooldownMs`: callers skip the
+ * store and follow their outage policy, so a dead store costs at most its timeout once per cooldown,
+ * not on every request. When the cooldown is over, one call probes the store (the others keep
+ * skipping it until the probe settles); its success closes the breaker.
+ */
+export class StoreBreaker {
+  readonly #clock: Clock
+  readonly #cooldownMs: number
+  #openUntil = 0
+  #probing = false
+
+  constructor(clock: Clock, cooldownMs: number) {
+    this.#clock = clock
+    this.#cooldownMs = cooldownMs
+  }
+
+  /** Whether a call may use the store now; a `true` after the cooldown makes this call the probe. */
+  allows(): boolean {
+    if (this.#openUntil === 0) return true
+    if (this.#probing || this.#clock.now() < this.#openUntil) return false
+    this.#probing = true
+    return true
+  }
+
+  /** Milliseconds until the store is tried again (for `Retry-After`); 0 when it is in use. */
+  retryInMs(): number {
+    return this.#openUntil === 0 ? 0 : Math.max(0, this.#openUntil - this.#clock.now())
+  }
+
+  succeeded(): void {
+    this.#openUntil = 0
+    this.#probing = false
+  }
+
+  failed(): void {
+    this.#openUntil = this.#clock.now() + this.#cooldownMs
+    this.#probing = false
+  }
+}

@@ -1,0 +1,7 @@
+export {
+  defaultRedisCommandTimeoutMs,
+  defaultRedisPrefix,
+  RedisStore,
+  type RedisStoreOptions,
+  redisStore,
+} from './redis-store'
