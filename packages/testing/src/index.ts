@@ -14,4 +14,5 @@ export {
 } from './pki'
 export { type RawHttpOptions, type RawResponse, rawHttp } from './raw-http'
 export { readStream } from './read-stream'
+export { freePort, killAllRedisServers, type RedisServer, startRedisServer } from './redis-server'
 export { readsBodyStage } from './stages'

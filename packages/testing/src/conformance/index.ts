@@ -7,6 +7,7 @@ import { canonicalPathCases } from './canonical-paths'
 import { clientIpCases } from './client-ip'
 import { configErrorCases } from './config-errors'
 import { lifecycleCases } from './lifecycle'
+import { limitCases } from './limits'
 import { mtlsCases } from './mtls'
 import { problemCases } from './problems'
 import { requestIdCases } from './request-ids'
@@ -30,4 +31,5 @@ export function conformanceSuite(adapter: AdapterFixture): void {
   mtlsCases(adapter)
   aclCases(adapter)
   validationCases(adapter)
+  limitCases(adapter)
 }
