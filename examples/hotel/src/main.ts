@@ -60,6 +60,10 @@ What the gateway refuses, as application/problem+json:
   curl -i --path-as-is '${base}/api/v1/hotels/..%2Fadmin'                  # 400 request.path_encoded_separator
   head -c 20000 /dev/zero | curl -i -X POST ${base}/api/v1/bookings -H 'x-api-key: ${demoKeys.partner}' --data-binary @-   # 413
 
+Rate limits and quotas (RateLimit headers on every limited answer; 429 once over):
+  for i in $(seq 11); do curl -s -o /dev/null -w '%{http_code} ' ${base}/api/v1/hotels/h1/prices?date=2026-12-24; done; echo
+  curl -si ${base}/api/v1/bookings/00000000-0000-4000-8000-000000000000 -H 'x-api-key: ${demoKeys.reader}' | grep -i ratelimit   # the monthly quota
+
 One line per request follows (Ctrl-C to stop):
 `)
 })

@@ -172,9 +172,57 @@ describe('hotel demo', () => {
     await rawHttp(server.url, { target: '/api/v1/a;b' })
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(lines[0]).toMatch(
-      /^GET \/api\/v1\/hotels\/:id\/dates → 200 by app in [\d.]+ ms \[request-target:ok body-size:ok openapi-operation:ok authenticate:ok acl:ok openapi-validation:ok\] anonymous id=log-1$/,
+      /^GET \/api\/v1\/hotels\/:id\/dates → 200 by app in [\d.]+ ms \[request-target:ok body-size:ok openapi-operation:ok authenticate:ok acl:ok openapi-validation:ok rate-limit:ok quota:ok\] anonymous id=log-1$/,
     )
     expect(lines[1]).toMatch(/^GET \/api\/v1\/bookings\/:id → 404 by app .* demo-reader id=/)
     expect(lines[2]).toMatch(/→ 400 by gateway .*\[request-target:deny\]/)
+  })
+})
+
+describe('hotel demo: rate limits and quotas', () => {
+  let server: Listening
+  const now = () => Date.parse('2026-12-01T12:00:00Z')
+  const hotel = createHotelApp({ clock: { now } }, now)
+
+  beforeAll(async () => {
+    await hotel.gateway.engine.ready()
+    server = await listen(hotel.app)
+  })
+  afterAll(async () => {
+    await server.close()
+    await hotel.gateway.close()
+  })
+
+  it('lets one client look up prices 10 times in 10 seconds, then answers 429 with Retry-After', async () => {
+    const statuses: number[] = []
+    let last = await rawHttp(server.url, { target: '/api/v1/hotels/h1/prices?date=2026-12-24' })
+    statuses.push(last.status)
+    for (let i = 0; i < 10; i++) {
+      last = await rawHttp(server.url, { target: '/api/v1/hotels/h1/prices?date=2026-12-24' })
+      statuses.push(last.status)
+    }
+    expect(statuses).toEqual([...Array(10).fill(200), 429])
+    expect(last.headers['retry-after']).toBe('10')
+    expect(last.headers['ratelimit-policy']).toBe('"prices";q=10;w=10')
+    expect(last.headers['x-ratelimit-remaining']).toBe('0')
+  })
+
+  it("counts a partner's calls against the monthly quota of its plan", async () => {
+    const found = await rawHttp(server.url, {
+      target: '/api/v1/bookings/00000000-0000-4000-8000-000000000000',
+      headers: { 'x-api-key': demoKeys.reader },
+    })
+    expect(found.headers.ratelimit).toMatch(/^"monthly";r=999;t=\d+$/)
+    const usage = await hotel.gateway.engine.limits.quotaUsage({ consumer: 'demo-reader', groups: ['readers'] })
+    expect(usage).toEqual([
+      {
+        quota: 'monthly',
+        limit: 1000,
+        used: 1,
+        remaining: 999,
+        periodStart: '2026-11-30T23:00:00.000Z',
+        periodEnd: '2026-12-31T23:00:00.000Z',
+      },
+    ])
   })
 })
