@@ -21,6 +21,8 @@ export interface MicroSubject {
   readonly engine: Engine
   /** One request through the engine, built fresh each call as an adapter builds one per request. */
   readonly handle: () => Promise<Outcome>
+  /** Releases what the case opened besides the engine (a Redis connection). */
+  readonly close?: () => Promise<void>
 }
 
 export interface MicroCase {
@@ -49,6 +51,7 @@ async function timeCase(microCase: MicroCase): Promise<void> {
   bench.add(microCase.name, () => subject.handle().then(() => undefined))
   await bench.run()
   await subject.engine.close()
+  await subject.close?.()
   const result = bench.getTask(microCase.name)?.result
   if (result === undefined || !('latency' in result)) throw new Error(`${microCase.name}: no result`)
   console.log(JSON.stringify({ mean: result.latency.mean, rme: result.latency.rme } satisfies CaseResult))

@@ -13,7 +13,7 @@ import { rawRequest } from './raw-request'
 
 /** A store that works until it is told to fail, counting the calls that reached it. */
 class SwitchableStore extends MemoryStore implements Store {
-  override readonly shared = true
+  readonly shared = true
   down = false
   calls = 0
 
