@@ -63,3 +63,4 @@ export type { LimitsAdmin, QuotaSubject, QuotaUsage } from './stages/limits/limi
 export type { ClientCertificate } from './stages/mtls/client-certificate'
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store'
 export type { CounterValue, SlidingWindowResult, Store } from './store/store'
+export { registerStoreKind, type StoreFactory, type StoreOptions } from './store/store-kinds'

@@ -127,3 +127,12 @@ describe('store outages', () => {
     expect(store.calls).toBe(before)
   })
 })
+
+describe('store: { redis } without @portcullis/redis', () => {
+  it('is a start-up ConfigError that says what to install', async () => {
+    const { ConfigError } = await import('../src/index')
+    const build = () => createEngine({ store: { redis: { url: 'redis://127.0.0.1:6379' } } })
+    expect(build).toThrow(ConfigError)
+    expect(build).toThrow(/store\.redis: needs @portcullis\/redis/)
+  })
+})

@@ -1,3 +1,6 @@
+import { registerStoreKind } from '@portcullis/core'
+import { type RedisStoreOptions, redisStore } from './redis-store'
+
 export {
   defaultRedisCommandTimeoutMs,
   defaultRedisPrefix,
@@ -5,3 +8,6 @@ export {
   type RedisStoreOptions,
   redisStore,
 } from './redis-store'
+
+// Importing this package lets configs (and YAML files) say `store: { redis: { url } }`.
+registerStoreKind('redis', (options) => redisStore(options as RedisStoreOptions))

@@ -10,8 +10,10 @@ import type { LimitsAdmin } from '../stages/limits/limits-admin'
 import { buildValidationStages } from '../stages/validation/build-validation'
 import { MemoryStore } from '../store/memory-store'
 import type { Store } from '../store/store'
+import { storeKind } from '../store/store-kinds'
 import { parseByteSize } from './byte-size'
 import { configDirectoryOf } from './config-directory'
+import { parseDuration } from './duration'
 import { type Environment, processEnvironment, resolveEnvReferences } from './env-references'
 import type { GatewayConfig } from './schema'
 import { validateConfig } from './validate-config'
@@ -65,7 +67,7 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
   const clock = source.clock ?? systemClock
   const trust = compileProxyTrust(source.trustedProxies)
   const build = buildContext(clock, options.baseDirectory ?? configDirectoryOf(config), problems)
-  const store = resolveStore(source.store, clock)
+  const store = resolveStore(source.store, clock, problems)
   const events = new LifecycleEmitter()
   const limits = buildLimits(source, { store, events, clock }, build)
   const builtStages = [
@@ -73,7 +75,11 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
     ...buildIdentityStages(source, trust.trustsAnyone, build),
     ...limits.stages,
   ]
-  if (problems.length > 0) throw new ConfigError(problems, options.source)
+  if (problems.length > 0) {
+    // A store the config made (a Redis connection) must not outlive the refusal.
+    if (store !== source.store) void store.close().catch(() => {})
+    throw new ConfigError(problems, options.source)
+  }
   build.start()
   return {
     source,
@@ -92,8 +98,22 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
 
 const isStore = (value: object): value is Store => typeof (value as Partial<Store>).get === 'function'
 
-function resolveStore(setting: GatewayConfig['store'], clock: Clock): Store {
+function resolveStore(setting: GatewayConfig['store'], clock: Clock, problems: ConfigProblem[]): Store {
   if (setting === undefined || setting === 'memory') return new MemoryStore({ clock })
   if (isStore(setting)) return setting
-  return new MemoryStore({ clock, maxEntries: setting.memory.maxEntries })
+  if ('memory' in setting) return new MemoryStore({ clock, maxEntries: setting.memory.maxEntries })
+  const redis = storeKind('redis')
+  if (redis === undefined) {
+    problems.push({
+      path: 'store.redis',
+      message: 'needs @portcullis/redis: install it and import it once (or pass store: redisStore({ url }) in code)',
+    })
+    return new MemoryStore({ clock })
+  }
+  const { url, prefix, commandTimeout } = setting.redis
+  return redis({
+    url,
+    prefix,
+    commandTimeoutMs: commandTimeout === undefined ? undefined : parseDuration(commandTimeout),
+  })
 }

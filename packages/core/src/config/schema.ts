@@ -5,7 +5,7 @@ import { type Static, Type } from '@sinclair/typebox'
 import type { Clock } from '../engine/clock'
 import type { Stage } from '../engine/stage'
 import type { Store } from '../store/store'
-import { ByteSize, checkedString, codeOnly, expectedKeyword, HeaderName } from './schema-primitives'
+import { ByteSize, checkedString, codeOnly, Duration, expectedKeyword, HeaderName } from './schema-primitives'
 import { AclSection } from './sections/acl-schema'
 import { AuthSection } from './sections/auth-schema'
 import { QuotasSection, RateLimitsSection } from './sections/limits-schema'
@@ -64,14 +64,36 @@ const MemoryStoreOptions = Type.Object(
   { additionalProperties: false },
 )
 
+const RedisStoreOptions = Type.Object(
+  {
+    url: Type.String({
+      pattern: '^rediss?://',
+      description:
+        'The Redis URL, redis:// or rediss:// (TLS); write env:REDIS_URL to keep a password out of the file.',
+    }),
+    prefix: Type.Optional(
+      Type.String({
+        description: 'Prepended to every key, so several apps can share one Redis. Default: "portcullis:".',
+      }),
+    ),
+    commandTimeout: Type.Optional({
+      ...Duration,
+      description:
+        'Each command\'s deadline; a command that misses it fails (see the outage policies). Default: "250ms".',
+    }),
+  },
+  { additionalProperties: false },
+)
+
 const StoreConfig = Type.Union(
   [
     Type.Literal('memory'),
     Type.Object({ memory: MemoryStoreOptions }, { additionalProperties: false }),
+    Type.Object({ redis: RedisStoreOptions }, { additionalProperties: false }),
     codeOnly<Store>('store', 'A Store instance (code only).'),
   ],
   {
-    [expectedKeyword]: '"memory", { memory: { maxEntries } } or a Store instance',
+    [expectedKeyword]: '"memory", { memory: { maxEntries } }, { redis: { url } } or a Store instance',
     description: 'Where state lives. Default: memory (in-process).',
   },
 )
