@@ -8,7 +8,9 @@ export type StoreFactory = (options: StoreOptions) => Store
 
 // On globalThis, so a store package loaded as CommonJS registers with a core loaded as ESM and back.
 const registry = Symbol.for('portcullis.store-kinds')
-const kinds = ((globalThis as { [registry]?: Map<string, StoreFactory> })[registry] ??= new Map())
+const shared = globalThis as { [registry]?: Map<string, StoreFactory> }
+shared[registry] ??= new Map()
+const kinds = shared[registry]
 
 /**
  * Lets the config name a store kind (`store: { redis: { url } }`). Store packages register
