@@ -10,7 +10,7 @@ import { MemoryStore } from '../../store/memory-store'
 import type { Store } from '../../store/store'
 import type { BuildContext } from '../build-context'
 import { LimitFallbacks } from './limit-fallbacks'
-import type { HeaderStyles } from './limit-headers'
+import { type HeaderStyles, limitPolicy } from './limit-headers'
 import { compileLimitKey } from './limit-key'
 import { type LimitsAdmin, limitsAdmin } from './limits-admin'
 import type { QuotaPeriod } from './quota-period'
@@ -68,13 +68,15 @@ function compileRateRule(
     rule.algorithm === 'sliding' ? slidingWindowCounter(options, env.clock) : fixedWindowCounter(options)
   const onStoreError = rule.onStoreError ?? 'open'
   const localLimit = rule.localLimit ?? Math.ceil(rule.limit / settings.instances)
+  const windowSeconds = Math.max(1, Math.round(windowMs / 1000))
   return {
     name,
     pattern: rule.match === undefined ? undefined : compileRoutePattern(rule.match),
     key: compileLimitKey(rule.by, settings.ipv6Prefix),
     counter: counterOf({ store: env.store, keyPrefix: `rl:${name}`, limit: rule.limit, windowMs }),
     limit: rule.limit,
-    windowSeconds: Math.max(1, Math.round(windowMs / 1000)),
+    windowSeconds,
+    policy: limitPolicy(name, rule.limit, windowSeconds),
     mode: rule.mode ?? 'enforce',
     onStoreError,
     localCounter:

@@ -1,11 +1,15 @@
-/** Where one limit policy stands for a request, for the response headers. */
-export interface PolicyState {
+/** A limit as the headers describe it; the `RateLimit-Policy` member is written once, up front. */
+export interface LimitPolicy {
   /** The policy's name (the rule's). */
   readonly name: string
   readonly limit: number
-  readonly windowSeconds: number
-  readonly remaining: number
-  readonly resetMs: number
+  /** `"name";q=<limit>;w=<window seconds>`. */
+  readonly policyField: string
+}
+
+/** A policy for the limit headers. */
+export function limitPolicy(name: string, limit: number, windowSeconds: number): LimitPolicy {
+  return { name, limit, policyField: `"${name}";q=${limit};w=${windowSeconds}` }
 }
 
 /** Which headers to send. */
@@ -24,17 +28,23 @@ export const secondsUntil = (ms: number) => Math.max(0, Math.ceil(ms / 1000))
  * (`"burst";q=100;w=60`) and `RateLimit` (`"burst";r=42;t=17`); several stages and rules append to
  * the same fields. The legacy headers describe the policy with the fewest requests left.
  */
-export function addLimitHeaders(headers: Headers, state: PolicyState, styles: HeaderStyles): void {
-  const remaining = Math.max(0, state.remaining)
-  const reset = secondsUntil(state.resetMs)
+export function addLimitHeaders(
+  headers: Headers,
+  policy: LimitPolicy,
+  remaining: number,
+  resetMs: number,
+  styles: HeaderStyles,
+): void {
+  const left = Math.max(0, remaining)
+  const reset = secondsUntil(resetMs)
   if (styles.standard) {
-    headers.append('ratelimit-policy', `"${state.name}";q=${state.limit};w=${state.windowSeconds}`)
-    headers.append('ratelimit', `"${state.name}";r=${remaining};t=${reset}`)
+    headers.append('ratelimit-policy', policy.policyField)
+    headers.append('ratelimit', `"${policy.name}";r=${left};t=${reset}`)
   }
   if (!styles.legacy) return
   const current = headers.get('x-ratelimit-remaining')
-  if (current !== null && Number(current) <= remaining) return
-  headers.set('x-ratelimit-limit', String(state.limit))
-  headers.set('x-ratelimit-remaining', String(remaining))
+  if (current !== null && Number(current) <= left) return
+  headers.set('x-ratelimit-limit', String(policy.limit))
+  headers.set('x-ratelimit-remaining', String(left))
   headers.set('x-ratelimit-reset', String(reset))
 }

@@ -48,9 +48,10 @@ function partReader(part: KeyPartConfig): PartReader {
 const partLabel = (part: KeyPartConfig): string =>
   typeof part === 'string' ? part : `${Object.keys(part)[0]}=${Object.values(part)[0]}`
 
+const printable = /^[\x21-\x7e]*$/
+
 /** Long or odd values (a header, a body field) are hashed so keys stay short and printable. */
-const safeValue = async (value: string) =>
-  value.length <= 64 && /^[\x21-\x7e]*$/.test(value) ? value : `#${await sha256Hex(value)}`
+const needsHash = (value: string) => value.length > 64 || !printable.test(value)
 
 /**
  * Compiles a rule's `by` into a key builder. Each part reads its value from the request; a part the
@@ -63,11 +64,12 @@ export function compileLimitKey(by: KeyPartConfig | readonly KeyPartConfig[], ip
   return async (ctx) => {
     let key = ''
     for (const { label, read } of readers) {
-      const value = await read(ctx)
-      const part =
-        value === undefined || value === ''
-          ? `ip=${clientIpKey(ctx.request.ip, ipv6Prefix)}`
-          : `${label}=${await safeValue(value)}`
+      const pending = read(ctx)
+      // Only a body or GraphQL part is asynchronous; awaiting the others would cost a turn each.
+      const value = pending instanceof Promise ? await pending : pending
+      let part: string
+      if (value === undefined || value === '') part = `ip=${clientIpKey(ctx.request.ip, ipv6Prefix)}`
+      else part = `${label}=${needsHash(value) ? `#${await sha256Hex(value)}` : value}`
       key = key === '' ? part : `${key}&${part}`
     }
     return key

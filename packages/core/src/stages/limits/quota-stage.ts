@@ -5,7 +5,7 @@ import { GatewayError } from '../../errors/gateway-error'
 import type { RoutePattern } from '../../matching/route-pattern'
 import type { Store } from '../../store/store'
 import type { LimitFallbacks } from './limit-fallbacks'
-import { addLimitHeaders, type HeaderStyles, secondsUntil } from './limit-headers'
+import { addLimitHeaders, type HeaderStyles, limitPolicy, secondsUntil } from './limit-headers'
 import { type PeriodWindow, periodAt, type QuotaPeriod } from './quota-period'
 import { storeUnavailable } from './rate-limit-stage'
 import type { StoreBreaker } from './store-breaker'
@@ -112,8 +112,7 @@ export function quotaStage(options: QuotaStageOptions): Stage {
       const { rule, used, limit, window } = result
       const resetMs = window.end - ctx.now()
       const windowSeconds = Math.round((window.end - window.start) / 1000)
-      const state = { name: rule.name, limit, windowSeconds, remaining: limit - used, resetMs }
-      addLimitHeaders(ctx.responseHeaders, state, headers)
+      addLimitHeaders(ctx.responseHeaders, limitPolicy(rule.name, limit, windowSeconds), limit - used, resetMs, headers)
       if (used <= limit) continue
       if (rule.mode === 'enforce') enforced ??= quotaExhausted(rule.name, limit, resetMs)
       else reported ??= quotaExhausted(rule.name, limit, resetMs)

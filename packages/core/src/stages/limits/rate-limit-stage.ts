@@ -3,7 +3,7 @@ import { deny, proceed, reportDenial, type Stage, type StageDecision } from '../
 import { GatewayError } from '../../errors/gateway-error'
 import type { RoutePattern } from '../../matching/route-pattern'
 import type { LimitFallbacks } from './limit-fallbacks'
-import { addLimitHeaders, type HeaderStyles, secondsUntil } from './limit-headers'
+import { addLimitHeaders, type HeaderStyles, type LimitPolicy, secondsUntil } from './limit-headers'
 import type { LimitKey } from './limit-key'
 import type { StoreBreaker } from './store-breaker'
 import type { WindowCounter, WindowState } from './window-counter'
@@ -17,6 +17,8 @@ export interface RateLimitRule {
   readonly counter: WindowCounter
   readonly limit: number
   readonly windowSeconds: number
+  /** The rule as a policy in the limit headers. */
+  readonly policy: LimitPolicy
   readonly mode: 'enforce' | 'report'
   readonly onStoreError: 'open' | 'closed' | 'local'
   /** The in-process counter for `local`. */
@@ -75,7 +77,7 @@ export function rateLimitStage(options: RateLimitStageOptions): Stage {
     for (const { rule, state, unavailable: out } of results) {
       if (out && rule.mode === 'enforce') unavailable = true
       if (state === undefined) continue
-      addLimitHeaders(ctx.responseHeaders, { ...rule, remaining: state.remaining, resetMs: state.resetMs }, headers)
+      addLimitHeaders(ctx.responseHeaders, rule.policy, state.remaining, state.resetMs, headers)
       if (state.allowed) continue
       const refusal = { rule, resetMs: state.resetMs }
       if (rule.mode === 'enforce') {
