@@ -171,6 +171,12 @@ describe('rate limits: modes and rules', () => {
     )
   })
 
+  it('refuses a window of no length', () => {
+    expect(() => createEngine({ rateLimits: { rules: [{ by: 'ip', limit: 1, window: '0s' }] } })).toThrow(
+      /rateLimits\.rules\[0\]\.window: must be longer than 0/,
+    )
+  })
+
   it('refuses two rules with one name', () => {
     const build = () =>
       createEngine({

@@ -127,7 +127,11 @@ export function buildLimits(config: GatewayConfig, env: LimitsEnvironment, build
   const stages: Stage[] = []
   const rate = sectionParts<Extract<NonNullable<GatewayConfig['rateLimits']>, { rules: unknown }>>(config.rateLimits)
   if (rate.rules.length > 0) {
-    const names = ruleNames(rate.rules, 'rate', 'rateLimits', build)
+    const path = Array.isArray(config.rateLimits) ? 'rateLimits' : 'rateLimits.rules'
+    const names = ruleNames(rate.rules, 'rate', path, build)
+    rate.rules.forEach((rule, index) => {
+      if (parseDuration(rule.window) === 0) build.problem(`${path}[${index}].window`, 'must be longer than 0')
+    })
     const settings = {
       ipv6Prefix: rate.settings.ipv6Prefix ?? 64,
       instances: rate.settings.instances ?? 1,
@@ -147,10 +151,11 @@ export function buildLimits(config: GatewayConfig, env: LimitsEnvironment, build
   const quota = sectionParts<Extract<NonNullable<GatewayConfig['quotas']>, { rules: unknown }>>(config.quotas)
   let book: QuotaBook | undefined
   if (quota.rules.length > 0) {
-    const names = ruleNames(quota.rules, 'quota', 'quotas', build)
+    const path = Array.isArray(config.quotas) ? 'quotas' : 'quotas.rules'
+    const names = ruleNames(quota.rules, 'quota', path, build)
     quota.rules.forEach((rule, index) => {
       if (rule.limit === undefined && rule.plans === undefined && rule.consumers === undefined)
-        build.problem(`quotas[${index}]`, 'needs a limit, plans or consumers: it would cover nobody')
+        build.problem(`${path}[${index}]`, 'needs a limit, plans or consumers: it would cover nobody')
     })
     book = {
       rules: quota.rules.map((rule, index) => compileQuota(rule, names[index] as string)),
