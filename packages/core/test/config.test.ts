@@ -54,7 +54,7 @@ describe('config validation', () => {
 
   it('says what a union accepts instead of listing every branch', () => {
     expect(problemsOf({ store: 42 })).toEqual([
-      'store: must be "memory", { memory: { maxEntries } } or a Store instance',
+      'store: must be "memory", { memory: { maxEntries } }, { redis: { url } } or a Store instance',
     ])
     expect(problemsOf({ store: { memroy: {} } })).toEqual([
       'store.memory: required',

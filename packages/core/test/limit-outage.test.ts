@@ -83,7 +83,11 @@ describe('store outages', () => {
       rateLimits: { instances: 3, rules: [{ by: 'ip', limit: 10, window: '1m', onStoreError: 'local' }] },
     }))
     store.down = true
-    expect(await send(engine, 5)).toEqual([200, 200, 200, 200, 429])
+    const first = await engine.handle(rawRequest({}))
+    const headers = new Headers(first.kind === 'continue' ? (first.responseHeaders as [string, string][]) : [])
+    expect(headers.get('ratelimit-policy')).toBe('"rate-0";q=4;w=60')
+    expect(headers.get('ratelimit')).toBe('"rate-0";r=3;t=60')
+    expect(await send(engine, 4)).toEqual([200, 200, 200, 429])
     expect(engine.limits.fallbackCounts().rateLimits.local).toBe(5)
   })
 

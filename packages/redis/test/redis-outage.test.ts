@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { freePort, killAllRedisServers, startRedisServer } from '@portcullis/testing'
 import { Redis } from 'ioredis'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RedisStore } from '../src/index'
-import { freePort, killAllRedisServers, startRedisServer } from './redis-server'
 
 // Every test here kills a private redis-server of its own, never the shared one on 6379.
 const commandTimeoutMs = 250

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { freePort } from '@portcullis/testing'
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { RedisStore, redisStore } from '../src/index'
-import { freePort } from './redis-server'
 
 // The shared Redis on this machine and in CI; every key lives under this run's prefix.
 const url = 'redis://127.0.0.1:6379'

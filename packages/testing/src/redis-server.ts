@@ -11,6 +11,13 @@ export interface RedisServer {
   readonly url: string
   /** SIGKILLs the server (no clean shutdown, like a crash) and waits until it is gone. */
   kill(): Promise<void>
+  /**
+   * SIGSTOPs the server: connections stay open but nothing is answered, like a hung or overloaded
+   * Redis, so clients wait for their deadlines instead of failing at once.
+   */
+  pause(): void
+  /** SIGCONTs a paused server. */
+  resume(): void
 }
 
 // Each started server and the promise of its exit.
@@ -70,7 +77,15 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
   }
   for (const started = Date.now(); Date.now() - started < 5000; await sleep(20)) {
     if (!running.has(child)) break
-    if (await answersPing(chosen)) return { port: chosen, url: `redis://127.0.0.1:${chosen}`, kill }
+    if (await answersPing(chosen)) {
+      return {
+        port: chosen,
+        url: `redis://127.0.0.1:${chosen}`,
+        kill,
+        pause: () => child.kill('SIGSTOP'),
+        resume: () => child.kill('SIGCONT'),
+      }
+    }
   }
   await kill()
   throw new Error(`redis-server did not start on port ${chosen}`)

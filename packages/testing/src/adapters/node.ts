@@ -18,7 +18,16 @@ export const nodeFixture: AdapterFixture = {
       if (url === '/json' && req.method === 'POST') {
         // JSON is parsed, like the frameworks' body parsers do; other media types are kept as text.
         const text = await readStream(req)
-        body = req.headers['content-type']?.includes('json') ? JSON.parse(text || 'null') : text
+        if (!req.headers['content-type']?.includes('json')) body = text
+        else {
+          try {
+            body = JSON.parse(text || 'null')
+          } catch {
+            // As the frameworks' parsers do: a malformed body is the client's error, not a crash.
+            res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"malformed JSON"}')
+            return
+          }
+        }
       }
       if (url === '/raw' && req.method === 'POST') body = await readStream(req)
       res.setHeader('content-type', 'application/json')

@@ -77,6 +77,7 @@ function compileRateRule(
     limit: rule.limit,
     windowSeconds,
     policy: limitPolicy(name, rule.limit, windowSeconds),
+    localPolicy: limitPolicy(name, localLimit, windowSeconds),
     mode: rule.mode ?? 'enforce',
     onStoreError,
     localCounter:

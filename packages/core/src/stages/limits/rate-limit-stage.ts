@@ -23,6 +23,8 @@ export interface RateLimitRule {
   readonly onStoreError: 'open' | 'closed' | 'local'
   /** The in-process counter for `local`. */
   readonly localCounter: WindowCounter | undefined
+  /** The rule as a policy while it counts locally (its limit is `localLimit`). */
+  readonly localPolicy: LimitPolicy
 }
 
 /** Options of {@link rateLimitStage}. */
@@ -38,6 +40,8 @@ type RuleResult = {
   readonly rule: RateLimitRule
   readonly state: WindowState | undefined
   readonly unavailable: boolean
+  /** The policy that counted: the rule's, or its local one during an outage. */
+  readonly policy: LimitPolicy
 }
 
 /**
@@ -52,8 +56,8 @@ export function rateLimitStage(options: RateLimitStageOptions): Stage {
   async function fallBack(ctx: GatewayContext, rule: RateLimitRule, key: string, cause: unknown): Promise<RuleResult> {
     fallbacks.record(ctx, 'rateLimits', rule.name, rule.onStoreError, cause)
     if (rule.onStoreError === 'local' && rule.localCounter !== undefined)
-      return { rule, state: await rule.localCounter.hit(key), unavailable: false }
-    return { rule, state: undefined, unavailable: rule.onStoreError === 'closed' }
+      return { rule, state: await rule.localCounter.hit(key), unavailable: false, policy: rule.localPolicy }
+    return { rule, state: undefined, unavailable: rule.onStoreError === 'closed', policy: rule.policy }
   }
 
   async function count(ctx: GatewayContext, rule: RateLimitRule): Promise<RuleResult> {
@@ -62,7 +66,7 @@ export function rateLimitStage(options: RateLimitStageOptions): Stage {
     try {
       const state = await rule.counter.hit(key)
       breaker.succeeded()
-      return { rule, state, unavailable: false }
+      return { rule, state, unavailable: false, policy: rule.policy }
     } catch (error) {
       breaker.failed()
       return fallBack(ctx, rule, key, error)
@@ -71,22 +75,22 @@ export function rateLimitStage(options: RateLimitStageOptions): Stage {
 
   function decide(ctx: GatewayContext, results: readonly RuleResult[]): StageDecision {
     // The refusal to give is the one whose window resets last: retrying earlier would be refused again.
-    let enforced: { rule: RateLimitRule; resetMs: number } | undefined
-    let reported: { rule: RateLimitRule; resetMs: number } | undefined
+    let enforced: { rule: RateLimitRule; policy: LimitPolicy; resetMs: number } | undefined
+    let reported: { rule: RateLimitRule; policy: LimitPolicy; resetMs: number } | undefined
     let unavailable = false
-    for (const { rule, state, unavailable: out } of results) {
+    for (const { rule, state, unavailable: out, policy } of results) {
       if (out && rule.mode === 'enforce') unavailable = true
       if (state === undefined) continue
-      addLimitHeaders(ctx.responseHeaders, rule.policy, state.remaining, state.resetMs, headers)
+      addLimitHeaders(ctx.responseHeaders, policy, state.remaining, state.resetMs, headers)
       if (state.allowed) continue
-      const refusal = { rule, resetMs: state.resetMs }
+      const refusal = { rule, policy, resetMs: state.resetMs }
       if (rule.mode === 'enforce') {
         if (enforced === undefined || refusal.resetMs > enforced.resetMs) enforced = refusal
       } else reported ??= refusal
     }
-    if (enforced !== undefined) return deny(limitExceeded(enforced.rule, enforced.resetMs))
+    if (enforced !== undefined) return deny(limitExceeded(enforced))
     if (unavailable) return deny(storeUnavailable(breaker.retryInMs()))
-    return reported === undefined ? proceed : reportDenial(limitExceeded(reported.rule, reported.resetMs))
+    return reported === undefined ? proceed : reportDenial(limitExceeded(reported))
   }
 
   return {
@@ -102,10 +106,11 @@ export function rateLimitStage(options: RateLimitStageOptions): Stage {
   }
 }
 
-function limitExceeded(rule: RateLimitRule, resetMs: number): GatewayError {
+function limitExceeded(refusal: { rule: RateLimitRule; policy: LimitPolicy; resetMs: number }): GatewayError {
+  const { rule, policy, resetMs } = refusal
   const retryAfter = Math.max(1, secondsUntil(resetMs))
   return new GatewayError('limit.rate_exceeded', {
-    detail: `The "${rule.name}" limit allows ${rule.limit} requests per ${rule.windowSeconds} s; retry in ${retryAfter} s.`,
+    detail: `The "${rule.name}" limit allows ${policy.limit} requests per ${rule.windowSeconds} s; retry in ${retryAfter} s.`,
     headers: { 'retry-after': String(retryAfter) },
   })
 }
