@@ -64,13 +64,31 @@ Rate limits and quotas (RateLimit headers on every limited answer; 429 once over
   for i in $(seq 11); do curl -s -o /dev/null -w '%{http_code} ' ${base}/api/v1/hotels/h1/prices?date=2026-12-24; done; echo
   curl -si ${base}/api/v1/bookings/00000000-0000-4000-8000-000000000000 -H 'x-api-key: ${demoKeys.reader}' | grep -i ratelimit   # the monthly quota
 
-One line per request follows (Ctrl-C to stop):
+One line per request follows (Ctrl-C to stop and print the endpoints discovery learned):
 `)
 })
 
+/** On the way out: what discovery learned from this session's traffic. */
+async function printDiscovery(): Promise<void> {
+  const discovery = hotel.gateway.engine.discovery
+  if (discovery === undefined) return
+  const endpoints = await discovery.endpoints()
+  if (endpoints.length === 0) return
+  console.log('\nEndpoints discovered from the traffic (method, template, requests, sessions):')
+  for (const { method, template, requests, sessions } of endpoints)
+    console.log(`  ${method.padEnd(6)} ${template.padEnd(40)} ${String(requests).padStart(6)} ${String(sessions).padStart(5)}`)
+  const diff = await discovery.diff()
+  if (diff !== undefined && diff.shadow.length > 0)
+    console.log(`Not in openapi.yaml (shadow): ${diff.shadow.map((e) => `${e.method} ${e.template}`).join(', ')}`)
+}
+
 const shutdown = () => {
-  server.close(() => hotel.gateway.close().then(() => process.exit(0)))
-  server.closeAllConnections()
+  printDiscovery()
+    .catch(() => {})
+    .finally(() => {
+      server.close(() => hotel.gateway.close().then(() => process.exit(0)))
+      server.closeAllConnections()
+    })
 }
 process.on('SIGINT', shutdown)
 process.on('SIGTERM', shutdown)

@@ -8,20 +8,31 @@ import { logRequests } from '../src/request-log'
 const json = { 'content-type': 'application/json' }
 const booking = JSON.stringify({ hotel: 'h1', roomType: 'double', checkIn: '2026-12-24', nights: 2, guest: 'Ada' })
 
-describe('hotel demo', () => {
-  let server: Listening
-  const lines: string[] = []
-  const hotel = createHotelApp({}, () => Date.parse('2026-12-01T12:00:00Z'))
-  logRequests(hotel.gateway.engine, (line) => lines.push(line))
-
+/** Starts a hotel app for the enclosing `describe` block (the gateway ready first) and stops it after. */
+function useHotel(hotel: ReturnType<typeof createHotelApp>): { readonly url: string } {
+  let server: Listening | undefined
   beforeAll(async () => {
     await hotel.gateway.engine.ready()
     server = await listen(hotel.app)
   })
   afterAll(async () => {
-    await server.close()
+    await server?.close()
     await hotel.gateway.close()
   })
+  return {
+    get url() {
+      if (server === undefined) throw new Error('the hotel app is not listening')
+      return server.url
+    },
+  }
+}
+
+describe('hotel demo', () => {
+  const lines: string[] = []
+  const hotel = createHotelApp({}, () => Date.parse('2026-12-01T12:00:00Z'))
+  logRequests(hotel.gateway.engine, (line) => lines.push(line))
+
+  const server = useHotel(hotel)
 
   it('serves the public services to anyone, with a request id', async () => {
     const hotels = await rawHttp(server.url, { target: '/api/v1/hotels' })
@@ -180,18 +191,10 @@ describe('hotel demo', () => {
 })
 
 describe('hotel demo: rate limits and quotas', () => {
-  let server: Listening
   const now = () => Date.parse('2026-12-01T12:00:00Z')
   const hotel = createHotelApp({ clock: { now } }, now)
 
-  beforeAll(async () => {
-    await hotel.gateway.engine.ready()
-    server = await listen(hotel.app)
-  })
-  afterAll(async () => {
-    await server.close()
-    await hotel.gateway.close()
-  })
+  const server = useHotel(hotel)
 
   it('lets one client look up prices 10 times in 10 seconds, then answers 429 with Retry-After', async () => {
     const statuses: number[] = []
@@ -224,5 +227,27 @@ describe('hotel demo: rate limits and quotas', () => {
         periodEnd: '2026-12-31T23:00:00.000Z',
       },
     ])
+  })
+})
+
+describe('hotel demo: discovery', () => {
+  const hotel = createHotelApp()
+
+  const server = useHotel(hotel)
+
+  it('learns the endpoints from traffic, by the routes Express matched, and finds the undocumented ones', async () => {
+    for (const hotelId of ['h1', 'h2', 'h3']) {
+      await rawHttp(server.url, { target: `/api/v1/hotels/${hotelId}/dates?days=5` })
+      await rawHttp(server.url, { target: `/api/v1/hotels/${hotelId}/prices?date=2026-12-24` })
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const endpoints = (await hotel.gateway.engine.discovery?.endpoints()) ?? []
+    expect(endpoints.map(({ method, template, requests }) => `${method} ${template} ${requests}`).sort()).toEqual([
+      'GET /api/v1/hotels/{id}/dates 3',
+      'GET /api/v1/hotels/{id}/prices 3',
+    ])
+    const diff = await hotel.gateway.engine.discovery?.diff()
+    expect(diff?.shadow).toEqual([])
+    expect(diff?.zombie.map(({ method, template }) => `${method} ${template}`)).toContain('POST /api/v1/bookings')
   })
 })

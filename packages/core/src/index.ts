@@ -38,6 +38,7 @@ export type {
   LimitFallbackEvent,
   RequestReceivedEvent,
   RequestRespondedEvent,
+  SessionFlaggedEvent,
   StageDecisionEvent,
 } from './events/lifecycle-events'
 export { compileRoutePattern, type RoutePattern, routePatternProblem } from './matching/route-pattern'
@@ -58,6 +59,20 @@ export { type TlsSocketLike, tlsInfoFromSocket } from './request/socket-tls'
 export type { PeerCertificate, TlsInfo } from './request/tls-info'
 export { parseTraceparent, type TraceContext } from './request/trace-context'
 export { generateApiKey, hashApiKey } from './stages/api-key/api-key-hash'
+export type {
+  DiscoveredEndpointReport,
+  DiscoveryAdmin,
+  RecommendedLimit,
+} from './stages/discovery/discovery-admin'
+export {
+  DiscoveryBook,
+  type DiscoveryBookOptions,
+  type DiscoverySnapshot,
+  type TrafficSample,
+} from './stages/discovery/discovery-book'
+export type { EndpointDiff, EndpointKey, ExportInfo } from './stages/discovery/openapi-export'
+export type { Recommendation } from './stages/discovery/recommend-limit'
+export { recommendedRule, templateToMatch } from './stages/discovery/recommended-rule'
 export type { FallbackCounts } from './stages/limits/limit-fallbacks'
 export type { LimitsAdmin, QuotaSubject, QuotaUsage } from './stages/limits/limits-admin'
 export type { ClientCertificate } from './stages/mtls/client-certificate'

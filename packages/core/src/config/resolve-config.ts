@@ -5,6 +5,8 @@ import { LifecycleEmitter } from '../events/event-emitter'
 import { compileProxyTrust, type ProxyTrust } from '../request/client-ip'
 import { buildContext } from '../stages/build-context'
 import { buildIdentityStages } from '../stages/build-identity'
+import { buildDiscovery } from '../stages/discovery/build-discovery'
+import type { DiscoveryAdmin } from '../stages/discovery/discovery-admin'
 import { buildLimits } from '../stages/limits/build-limits'
 import type { LimitsAdmin } from '../stages/limits/limits-admin'
 import { buildValidationStages } from '../stages/validation/build-validation'
@@ -35,6 +37,8 @@ export interface ResolvedGatewayConfig {
   readonly events: LifecycleEmitter
   /** Quota usage and outage counters. */
   readonly limits: LimitsAdmin
+  /** What discovery learned, when the `discovery` section is on. */
+  readonly discovery: DiscoveryAdmin | undefined
 }
 
 /** Options of {@link resolveConfig}. */
@@ -70,10 +74,13 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
   const store = resolveStore(source.store, clock, problems)
   const events = new LifecycleEmitter()
   const limits = buildLimits(source, { store, events, clock }, build)
+  const validation = buildValidationStages(source, build)
+  const discovery = buildDiscovery(source, store, validation.documented, build)
   const builtStages = [
-    ...buildValidationStages(source, build),
+    ...validation.stages,
     ...buildIdentityStages(source, trust.trustsAnyone, build),
     ...limits.stages,
+    ...discovery.stages,
   ]
   if (problems.length > 0) {
     // A store the config made (a Redis connection) must not outlive the refusal.
@@ -93,6 +100,7 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
     stages: [...builtStages, ...(source.stages ?? [])],
     events,
     limits: limits.admin,
+    discovery: discovery.admin,
   }
 }
 

@@ -8,6 +8,7 @@ import type { Store } from '../store/store'
 import { ByteSize, checkedString, codeOnly, Duration, expectedKeyword, HeaderName } from './schema-primitives'
 import { AclSection } from './sections/acl-schema'
 import { AuthSection } from './sections/auth-schema'
+import { AbuseSection, DiscoverySection } from './sections/discovery-schema'
 import { QuotasSection, RateLimitsSection } from './sections/limits-schema'
 import { OpenApiSection, ValidationSection } from './sections/validation-schema'
 
@@ -141,6 +142,8 @@ export const gatewayConfigSchema = Type.Object(
     acl: Type.Optional(AclSection),
     rateLimits: Type.Optional(RateLimitsSection),
     quotas: Type.Optional(QuotasSection),
+    discovery: Type.Optional(DiscoverySection),
+    abuse: Type.Optional(AbuseSection),
     stages: Type.Optional(
       Type.Array(codeOnly<Stage>('stage', 'A custom stage (code only).'), {
         description: "The app's own stages, each in its phase (code only).",

@@ -9,6 +9,7 @@ import { forwardingHeaders, resolveClientAddress } from '../request/client-ip'
 import { createGatewayRequest, type RawRequest } from '../request/gateway-request'
 import { isAcceptableRequestId, newRequestId } from '../request/request-id'
 import { parseTraceparent } from '../request/trace-context'
+import type { DiscoveryAdmin } from '../stages/discovery/discovery-admin'
 import type { LimitsAdmin } from '../stages/limits/limits-admin'
 import type { Store } from '../store/store'
 import { type GatewayContext, RequestContext } from './context'
@@ -69,6 +70,8 @@ export interface Engine {
   readonly events: LifecycleEmitter
   /** Quota usage and resets, and the counts of requests store outages let through or refused. */
   readonly limits: LimitsAdmin
+  /** What discovery learned from traffic; `undefined` unless the `discovery` section is on. */
+  readonly discovery: DiscoveryAdmin | undefined
   /** Whether adapters should keep a (bounded) copy of response bodies for {@link Engine.complete}. */
   readonly capturesResponseBodies: boolean
   /**
@@ -91,6 +94,8 @@ class GatewayEngine implements Engine {
   readonly config: ResolvedGatewayConfig
   readonly events: LifecycleEmitter
   readonly #stages: readonly Stage[]
+  /** The stages that decide on requests (those with `run`), in order. */
+  readonly #deciding: readonly (Stage & Required<Pick<Stage, 'run'>>)[]
   readonly #ownsStore: boolean
   readonly #bodyLimits: BodyLimits
   /** Headers removed from requests whose peer is not a trusted proxy. */
@@ -108,6 +113,9 @@ class GatewayEngine implements Engine {
       ...createReceiveStages((ctx) => (ctx as RequestContext).targetRejection, config.maxBodyBytes),
       ...ordered,
     ]
+    this.#deciding = this.#stages.filter(
+      (stage): stage is Stage & Required<Pick<Stage, 'run'>> => stage.run !== undefined,
+    )
     this.capturesResponseBodies = ordered.some((stage) => stage.wantsResponseBodies === true)
     this.#ready = Promise.all(ordered.map((stage) => stage.ready)).then(() => undefined)
     // Whoever never asks for readiness must not get an unhandled rejection: ready() hands it on.
@@ -123,6 +131,10 @@ class GatewayEngine implements Engine {
     return this.config.limits
   }
 
+  get discovery(): DiscoveryAdmin | undefined {
+    return this.config.discovery
+  }
+
   get store(): Store {
     return this.config.store
   }
@@ -134,7 +146,7 @@ class GatewayEngine implements Engine {
   async handle(raw: RawRequest): Promise<Outcome> {
     const { ctx, canonical } = this.#createContext(raw)
     if (this.events.has('request.received')) this.events.emit('request.received', { ctx })
-    for (const stage of this.#stages) {
+    for (const stage of this.#deciding) {
       const started = performance.now()
       let decision: StageDecision
       let cause: unknown

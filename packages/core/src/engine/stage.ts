@@ -41,8 +41,11 @@ export interface Stage {
   readonly phase: Phase
   /** `enforce` (default) or `report`. */
   readonly mode?: StageMode
-  /** Decides what happens to the request. */
-  run(ctx: GatewayContext): StageDecision | Promise<StageDecision>
+  /**
+   * Decides what happens to the request. A stage without `run` only observes finished responses in
+   * {@link Stage.complete} (discovery, analytics): it adds nothing to the request's path.
+   */
+  run?(ctx: GatewayContext): StageDecision | Promise<StageDecision>
   /**
    * Request headers only a trusted proxy may send (e.g. a forwarded client certificate): from any
    * other peer the gateway removes them before the request goes on.

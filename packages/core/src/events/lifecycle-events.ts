@@ -60,6 +60,15 @@ export interface LimitFallbackEvent {
   readonly cause?: unknown
 }
 
+/** Discovery found a session's order of calls improbable under what it learned of normal flows. */
+export interface SessionFlaggedEvent {
+  readonly ctx: GatewayContext
+  /** The session's hashed key (never the credential or cookie itself). */
+  readonly session: string
+  /** The endpoint of the call that made the flow improbable, e.g. `POST /bookings`. */
+  readonly endpoint: string
+}
+
 /** Every lifecycle event, by name. */
 export interface LifecycleEvents {
   'request.received': RequestReceivedEvent
@@ -67,6 +76,7 @@ export interface LifecycleEvents {
   'request.responded': RequestRespondedEvent
   'validation.response_mismatch': ResponseMismatchEvent
   'limit.store_fallback': LimitFallbackEvent
+  'discovery.session_flagged': SessionFlaggedEvent
 }
 
 /** The name of a lifecycle event. */

@@ -6,6 +6,7 @@ import { bodyCases } from './body'
 import { canonicalPathCases } from './canonical-paths'
 import { clientIpCases } from './client-ip'
 import { configErrorCases } from './config-errors'
+import { discoveryCases } from './discovery'
 import { lifecycleCases } from './lifecycle'
 import { limitCases } from './limits'
 import { mtlsCases } from './mtls'
@@ -32,4 +33,5 @@ export function conformanceSuite(adapter: AdapterFixture): void {
   aclCases(adapter)
   validationCases(adapter)
   limitCases(adapter)
+  discoveryCases(adapter)
 }

@@ -38,10 +38,10 @@ function asConfigError(error: unknown, source: string): ConfigError {
  * the whole config is valid; `engine.ready()` rejects with a ConfigError naming every problem in it
  * (file and JSON pointer), and the failure is logged once so it is seen even when nobody awaits it.
  */
-export function buildValidationStages(config: GatewayConfig, build: BuildContext): Stage[] {
+export function buildValidationStages(config: GatewayConfig, build: BuildContext): BuiltValidation {
   if (config.openapi === undefined) {
     if (config.validation !== undefined) build.problem('validation', 'needs an openapi document to validate against')
-    return []
+    return { stages: [], documented: undefined }
   }
   const settings = validationSettings(config.validation)
   const source = config.openapi as string | Record<string, unknown>
@@ -59,5 +59,18 @@ export function buildValidationStages(config: GatewayConfig, build: BuildContext
     start(createOpenApiRuntime(source, { baseDirectory: build.baseDirectory, maxErrors: settings.maxErrors })),
   )
   const [operationStage, validationStage] = validationStages(reported, settings) as [Stage, Stage]
-  return [operationStage, validationStage]
+  const documented = async () => {
+    const { model } = await reported
+    const bases = model.basePaths
+    return model.operations.flatMap(({ method, template }) =>
+      bases.map((base) => ({ method, template: `${base}${template}` })),
+    )
+  }
+  return { stages: [operationStage, validationStage], documented }
+}
+
+/** The validation stages, and the operations the document lists (with each server base path). */
+export interface BuiltValidation {
+  readonly stages: readonly Stage[]
+  readonly documented: (() => Promise<readonly { method: string; template: string }[]>) | undefined
 }
