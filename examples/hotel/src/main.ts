@@ -76,7 +76,9 @@ async function printDiscovery(): Promise<void> {
   if (endpoints.length === 0) return
   console.log('\nEndpoints discovered from the traffic (method, template, requests, sessions):')
   for (const { method, template, requests, sessions } of endpoints)
-    console.log(`  ${method.padEnd(6)} ${template.padEnd(40)} ${String(requests).padStart(6)} ${String(sessions).padStart(5)}`)
+    console.log(
+      `  ${method.padEnd(6)} ${template.padEnd(40)} ${String(requests).padStart(6)} ${String(sessions).padStart(5)}`,
+    )
   const diff = await discovery.diff()
   if (diff !== undefined && diff.shadow.length > 0)
     console.log(`Not in openapi.yaml (shadow): ${diff.shadow.map((e) => `${e.method} ${e.template}`).join(', ')}`)

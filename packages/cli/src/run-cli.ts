@@ -1,15 +1,23 @@
 import type { CliIo } from './cli-io'
+import { discoverCommand } from './commands/discover'
 import { keyCommand } from './commands/key'
+import { recommendCommand } from './commands/recommend'
 
 const usage = `portcullis: the Portcullis API gateway command
 
 Commands:
-  key new | hash     make an API key, or hash one for the config`
+  key new | hash                      make an API key, or hash one for the config
+  discover FILE                       the API in recorded traffic (HAR or NDJSON logs), as OpenAPI
+  recommend FILE --session-header H   rate limits learned from recorded traffic
+
+Run portcullis COMMAND --help for a command's options.`
 
 /** Runs the `portcullis` command with its arguments; resolves with the exit code. */
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args
   if (command === 'key') return keyCommand(rest, io)
+  if (command === 'discover') return discoverCommand(rest, io)
+  if (command === 'recommend') return recommendCommand(rest, io)
   io.error(usage)
   return command === undefined || command === 'help' || command === '--help' ? 0 : 2
 }

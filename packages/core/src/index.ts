@@ -73,6 +73,7 @@ export {
 export type { EndpointDiff, EndpointKey, ExportInfo } from './stages/discovery/openapi-export'
 export type { Recommendation } from './stages/discovery/recommend-limit'
 export { recommendedRule, templateToMatch } from './stages/discovery/recommended-rule'
+export { sessionHash } from './stages/discovery/session-key'
 export type { FallbackCounts } from './stages/limits/limit-fallbacks'
 export type { LimitsAdmin, QuotaSubject, QuotaUsage } from './stages/limits/limits-admin'
 export type { ClientCertificate } from './stages/mtls/client-certificate'

@@ -44,11 +44,22 @@ describe('discovery', () => {
     ])
     const everything = JSON.stringify([endpoints, await engine.discovery?.openapi()])
     expect(everything).not.toMatch(/100000|107919/)
-    const document = (await engine.discovery?.openapi()) as { openapi: string; paths: Record<string, any> }
+    const document = (await engine.discovery?.openapi()) as {
+      openapi: string
+      paths: Record<string, { get: { parameters: unknown[] } } | undefined>
+    }
     expect(document.openapi).toBe('3.1.0')
     expect(document.paths['/accounts/{var1}/invoices']?.get.parameters).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: 'limit', in: 'query', schema: { type: 'integer' } })]),
     )
+  })
+
+  it('merges requests filed under literal paths before their position turned into a variable', async () => {
+    const { engine } = setup({ discovery: {} })
+    for (let i = 0; i < 3; i++) await call(engine, '/hotels/h1/prices')
+    for (let n = 2; n <= 20; n++) await call(engine, `/hotels/h${n}/prices`)
+    const endpoints = await engine.discovery?.endpoints()
+    expect(endpoints?.map(({ template, requests }) => `${template} ${requests}`)).toEqual(['/hotels/{var1}/prices 22'])
   })
 
   it('takes the framework route template as ground truth', async () => {

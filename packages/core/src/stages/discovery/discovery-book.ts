@@ -115,9 +115,41 @@ export class DiscoveryBook {
     return entry.stats
   }
 
-  /** Every endpoint seen, the busiest first. */
+  /**
+   * The template an endpoint has now. Requests recorded before a position turned into a variable were
+   * filed under literal paths (`/hotels/h1/prices`); the learner now maps those to the variable.
+   */
+  #currentTemplate(entry: EndpointKey): string {
+    if (entry.method === '*' || entry.template.includes('{')) return entry.template
+    return this.#templates.templateOf(entry.method, entry.template)
+  }
+
+  /** Every endpoint seen, the busiest first; endpoints filed under templates since generalised are merged. */
   endpoints(): LearnedEndpointStats[] {
-    return [...this.#endpoints.values()].sort((a, b) => b.stats.requests - a.stats.requests)
+    const current = new Map<string, LearnedEndpointStats>()
+    const copies = new Set<LearnedEndpointStats>()
+    for (const entry of this.#endpoints.values()) {
+      const template = this.#currentTemplate(entry)
+      const key = endpointName(entry.method, template)
+      const existing = current.get(key)
+      if (existing === undefined && template === entry.template) {
+        current.set(key, entry)
+        continue
+      }
+      // Merge into a copy: the live statistics keep counting under their own key.
+      let target = existing
+      if (target === undefined || !copies.has(target)) {
+        target = {
+          method: entry.method,
+          template,
+          stats: existing === undefined ? new EndpointStats() : new EndpointStats().merge(existing.stats),
+        }
+        copies.add(target)
+        current.set(key, target)
+      }
+      target.stats.merge(entry.stats)
+    }
+    return [...current.values()].sort((a, b) => b.stats.requests - a.stats.requests)
   }
 
   /** The endpoints as an OpenAPI 3.1 document (the overflow bucket left out). */
@@ -143,9 +175,16 @@ export class DiscoveryBook {
       const recommendation = recommendLimit(this.#rates.peaks(name), options)
       const entry = this.#endpoints.get(name)
       if (recommendation === undefined || entry === undefined) continue
-      recommendations.push({ method: entry.method, template: entry.template, recommendation })
+      recommendations.push({ method: entry.method, template: this.#currentTemplate(entry), recommendation })
     }
-    return recommendations
+    // Where early literal paths and their later template both qualify, the one with more sessions speaks.
+    const best = new Map<string, EndpointRecommendation>()
+    for (const found of recommendations) {
+      const key = endpointName(found.method, found.template)
+      const known = best.get(key)
+      if (known === undefined || found.recommendation.sessions > known.recommendation.sessions) best.set(key, found)
+    }
+    return [...best.values()]
   }
 
   /** The most common flows of `length` consecutive calls. */

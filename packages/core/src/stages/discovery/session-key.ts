@@ -23,6 +23,15 @@ function partValue(part: SessionPartConfig, ctx: GatewayContext): string | undef
 }
 
 /**
+ * A session's key as discovery keeps it: SHA-256 of the tagged value (`h:` a header, `k:` a cookie,
+ * `c:` a consumer, `i:` an IP network), base64url, 96 bits. The offline `portcullis` commands hash
+ * alike, so live and offline reports name a session the same way. `undefined` without Node's crypto.
+ */
+export function sessionHash(taggedValue: string): string | undefined {
+  return nodeCrypto?.createHash('sha256').update(taggedValue).digest('base64url').slice(0, 16)
+}
+
+/**
  * Compiles `discovery.sessionKey`: the first part a request carries identifies its session. The value
  * (an API key, a cookie) is hashed at once (SHA-256, 96 bits kept): discovery keeps only the hash, and
  * every instance of a fleet hashes a session alike, so their statistics merge. Returns `undefined`
@@ -30,10 +39,9 @@ function partValue(part: SessionPartConfig, ctx: GatewayContext): string | undef
  */
 export function compileSessionKey(parts: readonly SessionPartConfig[]): SessionKey {
   return (ctx) => {
-    if (nodeCrypto === undefined) return undefined
     for (const part of parts) {
       const value = partValue(part, ctx)
-      if (value !== undefined) return nodeCrypto.createHash('sha256').update(value).digest('base64url').slice(0, 16)
+      if (value !== undefined) return sessionHash(value)
     }
     return undefined
   }

@@ -1,0 +1,37 @@
+import { BAD_INPUT, CliFailure } from '../cli-failure'
+import type { CliIo } from '../cli-io'
+import { type LearnedTraffic, type LearnOptions, learnTraffic } from './learn-traffic'
+import { readTraffic } from './read-traffic'
+
+/** What a command learned from its traffic file. */
+export interface LoadedTraffic extends LearnedTraffic {
+  readonly format: 'HAR' | 'NDJSON'
+}
+
+/**
+ * Reads a traffic file and learns from it; says on stderr what was skipped (malformed lines,
+ * entries without a response, targets a gateway refuses). Throws a `CliFailure` when nothing is left.
+ */
+export async function loadTraffic(
+  file: string,
+  options: LearnOptions,
+  io: Pick<CliIo, 'error'>,
+): Promise<LoadedTraffic> {
+  const traffic = await readTraffic(file)
+  const learned = learnTraffic(traffic.records, options)
+  const skipped = [...traffic.skipped, ...learned.refused]
+  const unit = traffic.format === 'HAR' ? 'entries' : 'lines'
+  const examples = skipped
+    .slice(0, 3)
+    .map(({ where, reason }) => `${where}: ${reason}`)
+    .join('; ')
+  if (learned.requests === 0) {
+    const detail = examples === '' ? '' : ` (${examples})`
+    throw new CliFailure(`No usable requests in ${file}: ${traffic.total} ${unit}, none usable${detail}.`, BAD_INPUT)
+  }
+  if (skipped.length > 0) {
+    const more = skipped.length > 3 ? `; ${skipped.length - 3} more` : ''
+    io.error(`Skipped ${skipped.length} of ${traffic.total} ${unit} in ${file}: ${examples}${more}.`)
+  }
+  return { ...learned, format: traffic.format }
+}
