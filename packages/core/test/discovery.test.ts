@@ -69,6 +69,15 @@ describe('discovery', () => {
     expect((await engine.discovery?.endpoints())?.map((endpoint) => endpoint.template)).toEqual(['/orders/{orderId}'])
   })
 
+  it('reports one endpoint where templates differ only in parameter names, named as the busiest', async () => {
+    const { engine } = setup({ discovery: {} })
+    // The app's answers carry the framework's template; the gateway's own (a 429) the document's.
+    for (const id of ['a', 'b', 'c']) await call(engine, `/orders/${id}`, { route: '/orders/:orderId' })
+    await call(engine, '/orders/d', { route: '/orders/{id}' })
+    const endpoints = await engine.discovery?.endpoints()
+    expect(endpoints?.map(({ template, requests }) => `${template} ${requests}`)).toEqual(['/orders/{orderId} 4'])
+  })
+
   it('learns nothing at sample rate 0, and only API traffic when told what that is', async () => {
     const none = setup({ discovery: { sampleRate: 0 } }).engine
     await call(none, '/a')

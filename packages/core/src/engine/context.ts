@@ -73,6 +73,8 @@ export interface GatewayContext {
   operation: MatchedOperation | undefined
   /** The stages that ran so far, in order. */
   readonly timings: readonly StageTiming[]
+  /** Who answers the request: the app behind the gateway, or the gateway itself (a denial, a stage's response). */
+  readonly answeredBy: 'app' | 'gateway'
   /** Headers added to the response, whoever answers (e.g. `RateLimit`); the request id header is added too. */
   readonly responseHeaders: Headers
   /** Changes to the request as it goes on to the app or an upstream (stripped credentials, identity headers). */

@@ -6,6 +6,7 @@ import {
   type EndpointKey,
   type ExportInfo,
   exportOpenApi,
+  templateKey,
 } from './openapi-export'
 import { type Recommendation, recommendLimit } from './recommend-limit'
 import type { FlaggedSession, SequenceSnapshot } from './sequence-model'
@@ -128,10 +129,14 @@ export class DiscoveryBook {
   endpoints(): LearnedEndpointStats[] {
     const current = new Map<string, LearnedEndpointStats>()
     const copies = new Set<LearnedEndpointStats>()
-    for (const entry of this.#endpoints.values()) {
-      const template = this.#currentTemplate(entry)
-      const key = endpointName(entry.method, template)
+    // The busiest first, so where templates differ only in parameter names (the framework's `{id}` for the
+    // app's answers, the OpenAPI document's `{hotelId}` for the gateway's), the busiest one's names stay.
+    const entries = [...this.#endpoints.values()].sort((a, b) => b.stats.requests - a.stats.requests)
+    for (const entry of entries) {
+      const learned = this.#currentTemplate(entry)
+      const key = endpointName(entry.method, templateKey(learned))
       const existing = current.get(key)
+      const template = existing?.template ?? learned
       if (existing === undefined && template === entry.template) {
         current.set(key, entry)
         continue
@@ -180,7 +185,7 @@ export class DiscoveryBook {
     // Where early literal paths and their later template both qualify, the one with more sessions speaks.
     const best = new Map<string, EndpointRecommendation>()
     for (const found of recommendations) {
-      const key = endpointName(found.method, found.template)
+      const key = endpointName(found.method, templateKey(found.template))
       const known = best.get(key)
       if (known === undefined || found.recommendation.sessions > known.recommendation.sessions) best.set(key, found)
     }

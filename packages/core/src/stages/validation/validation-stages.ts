@@ -90,6 +90,8 @@ export function validationStages(runtime: Promise<OpenApiRuntime>, settings: Val
     },
     complete(ctx, response, events) {
       if (!this.wantsResponseBodies || !events.has('validation.response_mismatch')) return
+      // Only the app's answers are checked against its description: the gateway's own (a 429, a 401) are not the API's.
+      if (ctx.answeredBy === 'gateway') return
       const match = DocumentMatch.matchOf(ctx.operation)
       if (match === undefined || operationMode(match.operation, settings) === 'off') return
       runtime.then(
