@@ -1,12 +1,5 @@
-import { type FlowCount, FlowCounter, type FlowCounterSnapshot } from './flow-counter'
-import type {
-  FlaggedSession,
-  SequenceSnapshot,
-  SequenceStats,
-  Step,
-  StepScore,
-  SurpriseMoments,
-} from './sequence-types'
+import { type FlowCount, FlowCounter, type FlowCounterSnapshot, FlowKeys } from './flow-counter'
+import type { FlaggedSession, SequenceSnapshot, SequenceStats, Step, StepScore } from './sequence-types'
 import { OTHER, TransitionTable } from './transition-table'
 
 export type * from './sequence-types'
@@ -44,15 +37,36 @@ export interface SequenceModelOptions {
 }
 
 interface Session {
-  recent: string[]
+  readonly key: string
+  /** The last `historyLength` endpoints, oldest first. */
+  readonly recent: string[]
+  /** `flows[i]` is the flow key of the last `i + 1` endpoints of `recent` (up to the longest flow counted). */
+  readonly flows: string[]
+  /** How many of the last endpoints of `recent` are the same endpoint. */
+  repeated: number
   lastSeen: number
-  surprises: number[]
+  /** The surprises of the recent scored steps, as a ring: once it is full, the oldest is at `head`. */
+  readonly surprises: number[]
+  head: number
   flagged: boolean
   worst: Step | undefined
+  /** The neighbours in least-recently-seen order. */
+  older: Session | undefined
+  newer: Session | undefined
+}
+
+/** Running moments, updated in place. */
+interface Moments {
+  count: number
+  mean: number
+  m2: number
 }
 
 // σ from fewer scored steps swings too much to flag anyone on.
 const MIN_THRESHOLD_SAMPLES = 100
+
+// Flow keys cached per flow counter slot: room for the flows counted and for those passing through.
+const FLOW_KEYS_PER_COUNTER = 4
 
 const DEFAULTS: Required<SequenceModelOptions> = {
   historyLength: 4,
@@ -77,19 +91,34 @@ const DEFAULTS: Required<SequenceModelOptions> = {
 export class SequenceModel {
   readonly #o: Required<SequenceModelOptions>
   readonly #sessions = new Map<string, Session>()
+  // The sessions in least-recently-seen order, as a list through the sessions themselves, so seeing
+  // a session again moves it to the end without taking it out of the map and putting it back.
+  #oldest: Session | undefined
+  #newest: Session | undefined
   readonly #table: TransitionTable
   readonly #flows = new Map<number, FlowCounter>()
+  // The same counters by flow length minus two, for the hot path.
+  readonly #counters: FlowCounter[] = []
+  readonly #flowKeys: FlowKeys
+  // The most surprises a session keeps: `window` rounded down (NaN never drops any, as `length > NaN` is false).
+  readonly #keep: number
   readonly #flagged = new Map<string, FlaggedSession>()
   #observed = 0
-  #moments: SurpriseMoments = { count: 0, mean: 0, m2: 0 }
+  readonly #moments: Moments = { count: 0, mean: 0, m2: 0 }
 
   constructor(options: SequenceModelOptions = {}) {
     this.#o = { ...DEFAULTS, ...options }
     if (this.#o.historyLength < 2) throw new RangeError('historyLength must be at least 2')
     if (this.#o.maxTransitions < 1) throw new RangeError('maxTransitions must be at least 1')
     if (this.#o.window < this.#o.minSteps) throw new RangeError('window must hold at least minSteps steps')
-    for (let length = 2; length <= this.#o.historyLength; length++)
-      this.#flows.set(length, new FlowCounter(this.#o.maxFlows))
+    for (let length = 2; length <= this.#o.historyLength; length++) {
+      const counter = new FlowCounter(this.#o.maxFlows)
+      this.#flows.set(length, counter)
+      this.#counters.push(counter)
+    }
+    this.#flowKeys = new FlowKeys(FLOW_KEYS_PER_COUNTER * this.#o.maxFlows * this.#counters.length)
+    const { window } = this.#o
+    this.#keep = window >= 0 ? Math.floor(window) : window < 0 ? 0 : Number.POSITIVE_INFINITY
     this.#table = new TransitionTable(this.#o.maxEndpoints, this.#o.maxTransitions, this.#o.smoothing)
   }
 
@@ -97,18 +126,19 @@ export class SequenceModel {
   observe(session: string, endpoint: string, at: number): StepScore {
     const state = this.#session(session, at)
     const to = this.#table.name(endpoint)
-    const from = state.recent.at(-1) ?? START
+    const { recent } = state
+    const from = recent[recent.length - 1] ?? START
     const scored = this.#observed >= this.#o.warmUp
-    const surprise = scored ? this.#table.surprise(from, to) : 0
     // A session teaches a move once while it is in its recent history, so a bot repeating itself
     // cannot make its own pattern look normal; a new flow many sessions take is still learned.
-    if (!repeats(state.recent, from, to)) this.#table.count(from, to, 1)
+    const surprise = this.#table.step(from, to, scored, !repeats(recent, from, to))
     this.#observed++
-    state.recent.push(to)
-    if (state.recent.length > this.#o.historyLength) state.recent.shift()
-    for (const [length, counter] of this.#flows)
-      if (state.recent.length >= length) counter.add(state.recent.slice(-length))
-    if (scored) this.#score(session, state, { from, to, surprise }, at)
+    this.#remember(state, to)
+    const counters = this.#counters
+    const { flows } = state
+    for (let i = 0; i < counters.length && i + 1 < recent.length; i++)
+      (counters[i] as FlowCounter).addKey(flows[i + 1] as string)
+    if (scored) this.#score(session, state, from, to, surprise, at)
     return { surprise, flagged: state.flagged }
   }
 
@@ -171,34 +201,101 @@ export class SequenceModel {
       const other = snapshot.flows[length]
       if (other) counter.merge(other, rename)
     }
-    this.#moments = combineMoments(this.#moments, snapshot.surprise)
+    const { count, mean, m2 } = snapshot.surprise
+    combineMoments(this.#moments, count, mean, m2)
   }
 
   #session(key: string, at: number): Session {
     let state = this.#sessions.get(key)
-    if (state) this.#sessions.delete(key)
-    if (!state || at - state.lastSeen > this.#o.sessionGapMs) {
-      state = { recent: [], lastSeen: at, surprises: [], flagged: false, worst: undefined }
+    if (!state) {
+      state = {
+        key,
+        recent: [],
+        flows: [],
+        repeated: 0,
+        lastSeen: at,
+        surprises: [],
+        head: 0,
+        flagged: false,
+        worst: undefined,
+        older: undefined,
+        newer: undefined,
+      }
+      this.#sessions.set(key, state)
+      this.#append(state)
+      if (this.#sessions.size > this.#o.maxSessions && this.#oldest) {
+        const oldest = this.#oldest
+        this.#sessions.delete(oldest.key)
+        this.#unlink(oldest)
+      }
+      return state
     }
-    state.lastSeen = Math.max(state.lastSeen, at)
-    // Re-inserting keeps the Map in least-recently-seen order, so eviction takes the first key.
-    this.#sessions.set(key, state)
-    if (this.#sessions.size > this.#o.maxSessions) {
-      const oldest = this.#sessions.keys().next()
-      if (!oldest.done) this.#sessions.delete(oldest.value)
+    if (at - state.lastSeen > this.#o.sessionGapMs) {
+      // It starts over: the same as a new session, reusing the arrays.
+      state.recent.length = 0
+      state.flows.length = 0
+      state.repeated = 0
+      state.lastSeen = at
+      state.surprises.length = 0
+      state.head = 0
+      state.flagged = false
+      state.worst = undefined
+    } else state.lastSeen = Math.max(state.lastSeen, at)
+    if (state !== this.#newest) {
+      this.#unlink(state)
+      this.#append(state)
     }
     return state
   }
 
-  #score(key: string, state: Session, step: Step, at: number): void {
-    state.surprises.push(step.surprise)
-    if (state.surprises.length > this.#o.window) state.surprises.shift()
-    if (!state.worst || step.surprise > state.worst.surprise) state.worst = step
+  #append(state: Session): void {
+    state.older = this.#newest
+    state.newer = undefined
+    if (this.#newest) this.#newest.newer = state
+    else this.#oldest = state
+    this.#newest = state
+  }
+
+  #unlink(state: Session): void {
+    if (state.older) state.older.newer = state.newer
+    else this.#oldest = state.newer
+    if (state.newer) state.newer.older = state.older
+    else this.#newest = state.older
+    state.older = undefined
+    state.newer = undefined
+  }
+
+  /** Appends `to` to the session's history, and brings the keys of its flows up to date. */
+  #remember(state: Session, to: string): void {
+    const { recent, flows } = state
+    // Behind a run of `to`, the flows made only of `to` stay as they are.
+    const same = recent[recent.length - 1] === to ? state.repeated : 0
+    recent.push(to)
+    if (recent.length > this.#o.historyLength) recent.shift()
+    const keys = Math.min(recent.length, this.#counters.length + 1)
+    // Longest first, so each extends the previous step's key one shorter.
+    for (let i = keys - 1; i >= Math.max(1, same); i--) flows[i] = this.#flowKeys.extend(flows[i - 1] as string, to)
+    flows[0] = to
+    state.repeated = Math.min(same + 1, recent.length)
+  }
+
+  #score(key: string, state: Session, from: string, to: string, surprise: number, at: number): void {
+    const { surprises } = state
+    if (surprises.length < this.#keep) surprises.push(surprise)
+    else if (this.#keep > 0) {
+      surprises[state.head] = surprise
+      state.head = (state.head + 1) % this.#keep
+    }
+    if (!state.worst || surprise > state.worst.surprise) state.worst = { from, to, surprise }
     // Flagged sessions stay out of the threshold, so an abuser cannot raise the bar it is judged by.
-    if (!state.flagged) this.#moments = combineMoments(this.#moments, { count: 1, mean: step.surprise, m2: 0 })
-    const score = state.surprises.reduce((sum, s) => sum + s, 0) / state.surprises.length
+    if (!state.flagged) combineMoments(this.#moments, 1, surprise, 0)
+    // Summed oldest first, as steps arrive, so the score is the same to the last bit whatever the ring's head.
+    let sum = 0
+    for (let i = state.head; i < surprises.length; i++) sum += surprises[i] as number
+    for (let i = 0; i < state.head; i++) sum += surprises[i] as number
+    const score = sum / surprises.length
     const threshold = this.threshold()
-    if (!state.flagged && threshold !== undefined && state.surprises.length >= this.#o.minSteps && score > threshold) {
+    if (!state.flagged && threshold !== undefined && surprises.length >= this.#o.minSteps && score > threshold) {
       state.flagged = true
     }
     if (!state.flagged || !state.worst) return
@@ -217,14 +314,16 @@ function repeats(recent: readonly string[], from: string, to: string): boolean {
   return false
 }
 
-/** Chan et al.'s parallel combination of two sets of running moments. */
-function combineMoments(a: SurpriseMoments, b: SurpriseMoments): SurpriseMoments {
-  const count = a.count + b.count
-  if (count === 0) return a
-  const delta = b.mean - a.mean
-  return {
-    count,
-    mean: a.mean + (delta * b.count) / count,
-    m2: a.m2 + b.m2 + (delta * delta * a.count * b.count) / count,
-  }
+/**
+ * Chan et al.'s parallel combination of two sets of running moments, into `a` (with `b` given as
+ * its count, mean and m2, so that adding one step allocates nothing). One step is `(1, x, 0)`:
+ * Welford's update, computed with the very same operations as a combination.
+ */
+function combineMoments(a: Moments, count: number, mean: number, m2: number): void {
+  const total = a.count + count
+  if (total === 0) return
+  const delta = mean - a.mean
+  a.mean = a.mean + (delta * count) / total
+  a.m2 = a.m2 + m2 + (delta * delta * a.count * count) / total
+  a.count = total
 }

@@ -66,6 +66,25 @@ export class TransitionTable {
     return Math.log2(((row?.total ?? 0) + smoothing * categories) / ((row?.next.get(to) ?? 0) + smoothing))
   }
 
+  /**
+   * {@link surprise} of `to` following `from` if `score` (else 0), then, if `learn`, {@link count} of
+   * one such transition: the same as calling both, with one lookup of the pair in the common case.
+   */
+  step(from: string, to: string, score: boolean, learn: boolean): number {
+    const row = this.#rows.get(from)
+    const seen = row?.next.get(to)
+    const smoothing = this.#smoothing
+    const surprise = score
+      ? Math.log2(((row?.total ?? 0) + smoothing * (this.#endpoints.size + 1)) / ((seen ?? 0) + smoothing))
+      : 0
+    if (!learn) return surprise
+    if (row && seen !== undefined) {
+      row.next.set(to, seen + 1)
+      row.total += 1
+    } else this.count(from, to, 1)
+    return surprise
+  }
+
   /** Counts `by` transitions from `from` to `to`, folding a new pair into `(other)` past the pair cap. */
   count(from: string, to: string, by: number): void {
     let row = this.#rows.get(from)
