@@ -191,3 +191,29 @@ describe('discovery', () => {
     )
   })
 })
+
+describe('discovery: sequences', () => {
+  it('emits discovery.session_flagged for a session whose order of calls is improbable', async () => {
+    const { engine, advance } = setup({ discovery: { sessionKey: { header: 'x-client' } } })
+    const flagged: { session: string; endpoint: string; requestId: string }[] = []
+    engine.events.on('discovery.session_flagged', ({ session, endpoint, ctx }) =>
+      flagged.push({ session, endpoint, requestId: ctx.requestId }),
+    )
+    const flow = ['/hotels', '/hotels/h1/dates', '/hotels/h1/prices', '/bookings/new']
+    // Normal clients browse, then book: enough of them for the model to warm up.
+    for (let client = 0; client < 400; client++) {
+      for (const path of flow) await call(engine, path, { headers: { 'x-client': `normal-${client}` } })
+      advance(1000)
+    }
+    expect(flagged).toEqual([])
+    // A client that only ever books, over and over, never looking at availability.
+    for (let i = 0; i < 8; i++) await call(engine, '/bookings/new', { headers: { 'x-client': 'bot' } })
+    expect(flagged.length).toBeGreaterThan(0)
+    expect(flagged[0]?.endpoint).toBe('GET /bookings/new')
+    expect(JSON.stringify(flagged)).not.toContain('bot')
+    expect(engine.discovery?.flaggedSessions().map((session) => session.session)).toContain(flagged[0]?.session)
+    const [top] = (await engine.discovery?.flows(1, 4)) ?? []
+    // One hotel only: `h1` stays a literal (too few values to be a variable).
+    expect(top?.flow).toEqual(flow.map((path) => `GET ${path}`))
+  })
+})
