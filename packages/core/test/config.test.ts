@@ -44,7 +44,7 @@ describe('config validation', () => {
         'request.id.header: must be a valid HTTP header name',
         'stages[0].phase: must be one of: receive, connection, authenticate, authorize, validate, limit, route',
         'stages[1].name: must be a non-empty string',
-        'stages[1].run: must be a function',
+        'stages[1].run: must be a function (or give the stage a complete function)',
         'admin.token: environment variable PORTCULLIS_ADMIN_TOKEN_MISSING is not set',
         'admin: unknown key',
       ]),

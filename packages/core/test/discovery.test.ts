@@ -163,6 +163,19 @@ describe('discovery', () => {
     )
   })
 
+  it('accepts stages of your own that only observe responses', async () => {
+    const seen: number[] = []
+    const engine = createEngine({
+      stages: [{ name: 'status-log', phase: 'route', complete: (_ctx, response) => seen.push(response.status) }],
+    })
+    const outcome = await engine.handle(rawRequest({}))
+    engine.complete(outcome.ctx, { status: 204 })
+    expect(seen).toEqual([204])
+    expect(() => createEngine({ stages: [{ name: 'nothing', phase: 'route' } as never] })).toThrow(
+      /stages\[0\]\.run: must be a function \(or give the stage a complete function\)/,
+    )
+  })
+
   it('runs after the response only: no stage decision, no timing on the request', async () => {
     const { engine } = setup({ discovery: {} })
     const stages: string[] = []

@@ -140,3 +140,22 @@ describe('store: { redis } without @portcullis/redis', () => {
     expect(build).toThrow(/store\.redis: needs @portcullis\/redis/)
   })
 })
+
+describe('a store of your own', () => {
+  it('is refused at start-up for a sliding window when it cannot keep a sliding-window log', async () => {
+    const { ConfigError } = await import('../src/index')
+    const memory = new MemoryStore()
+    const withoutLogs = {
+      get: (key: string) => memory.get(key),
+      set: (key: string, value: string, ttlMs?: number) => memory.set(key, value, ttlMs),
+      delete: (key: string) => memory.delete(key),
+      increment: (key: string, by: number, ttlMs: number) => memory.increment(key, by, ttlMs),
+      close: () => memory.close(),
+    } as unknown as Store
+    const build = () =>
+      createEngine({ store: withoutLogs, rateLimits: [{ by: 'ip', limit: 1, window: '1m', algorithm: 'sliding' }] })
+    expect(build).toThrow(ConfigError)
+    expect(build).toThrow(/rateLimits\[0\]\.algorithm: needs a store with slidingWindowHit/)
+    expect(() => createEngine({ store: withoutLogs, rateLimits: [{ by: 'ip', limit: 1, window: '1m' }] })).not.toThrow()
+  })
+})

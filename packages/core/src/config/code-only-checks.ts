@@ -19,7 +19,13 @@ function checkStage(value: Record<string, unknown>): CodeOnlyProblem[] {
   if (value.mode !== undefined && value.mode !== 'enforce' && value.mode !== 'report') {
     problems.push({ subPath: ['mode'], message: 'must be one of: enforce, report' })
   }
-  if (!isFunction(value.run)) problems.push({ subPath: ['run'], message: 'must be a function' })
+  // A stage decides (`run`), observes finished responses (`complete`), or both.
+  if (value.run !== undefined && !isFunction(value.run))
+    problems.push({ subPath: ['run'], message: 'must be a function' })
+  if (value.complete !== undefined && !isFunction(value.complete))
+    problems.push({ subPath: ['complete'], message: 'must be a function' })
+  if (value.run === undefined && value.complete === undefined)
+    problems.push({ subPath: ['run'], message: 'must be a function (or give the stage a complete function)' })
   return problems
 }
 

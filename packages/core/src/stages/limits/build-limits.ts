@@ -132,6 +132,11 @@ export function buildLimits(config: GatewayConfig, env: LimitsEnvironment, build
     const names = ruleNames(rate.rules, 'rate', path, build)
     rate.rules.forEach((rule, index) => {
       if (parseDuration(rule.window) === 0) build.problem(`${path}[${index}].window`, 'must be longer than 0')
+      if (rule.algorithm === 'sliding' && typeof env.store.slidingWindowHit !== 'function')
+        build.problem(
+          `${path}[${index}].algorithm`,
+          'needs a store with slidingWindowHit (the configured store has none)',
+        )
     })
     const settings = {
       ipv6Prefix: rate.settings.ipv6Prefix ?? 64,
