@@ -17,6 +17,13 @@ describe('error codes', () => {
     expect(new Set(allErrorCodes).size).toBe(allErrorCodes.length)
   })
 
+  it('capture no stack: a denial is an answer, and a flood of them must stay cheap', () => {
+    const error = new GatewayError('limit.rate_exceeded', { cause: new Error('store down') })
+    expect(error.stack).not.toMatch(/\n\s+at /)
+    expect((error.cause as Error).stack).toMatch(/\n\s+at /)
+    expect(new Error('still').stack).toMatch(/\n\s+at /)
+  })
+
   it('render as RFC 9457 problems without cause or stack', () => {
     const error = new GatewayError('request.body_too_large', { detail: 'Over 10 bytes.', cause: new Error('secret') })
     const document = toProblemDocument(error, 'req-9')

@@ -46,7 +46,12 @@ export class GatewayError extends Error {
 
   constructor(code: ErrorCode, options: GatewayErrorOptions = {}) {
     const entry = errorCodes[code]
+    // A denial is an answer, not a bug: capturing its stack was a tenth of a refusal's cost (a 429 flood
+    // is all refusals). The cause, when there is one, keeps its own stack.
+    const stackTraceLimit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(options.detail ?? entry.title, options.cause === undefined ? undefined : { cause: options.cause })
+    Error.stackTraceLimit = stackTraceLimit
     this.name = 'GatewayError'
     this.code = code
     this.status = entry.status
