@@ -84,6 +84,19 @@ try {
   `
   writeFileSync(join(project, 'check.cjs'), script)
   process.stdout.write(run(process.execPath, ['check.cjs'], project))
+  // Core must load where Node's process-level modules do not exist (fetch runtimes): none of them in its graph.
+  for (const load of ["require('@portcullis/core')", "import('@portcullis/core')"]) {
+    const loaded = run(
+      process.execPath,
+      ['-e', `Promise.resolve(${load}).then(() => console.log(JSON.stringify(process.moduleLoadList)))`],
+      project,
+    )
+    const unwanted = JSON.parse(loaded).filter((name) =>
+      /^NativeModule (cluster|child_process|worker_threads)$/.test(name),
+    )
+    if (unwanted.length > 0) throw new Error(`${load} loads ${unwanted.join(', ')}`)
+  }
+  console.log('core loads without cluster, child_process or worker_threads')
   const hashed = run(join(project, 'node_modules/.bin/portcullis'), ['key', 'hash', 'pk_abc'], project).trim()
   if (!/^sha256:[0-9a-f]{64}$/.test(hashed)) throw new Error(`the portcullis bin printed ${JSON.stringify(hashed)}`)
   console.log('the portcullis bin runs: key hash')

@@ -1,4 +1,4 @@
-import { RateLimiterRes } from 'rate-limiter-flexible'
+import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes.js'
 // rate-limiter-flexible's store base class is declared in its types but not exported from its index
 // at run time; it is the documented way for a store to plug in (implement _upsert, _get, _delete).
 import RateLimiterStoreAbstract from 'rate-limiter-flexible/lib/RateLimiterStoreAbstract.js'

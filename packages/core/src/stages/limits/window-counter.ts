@@ -1,4 +1,4 @@
-import { RateLimiterRes } from 'rate-limiter-flexible'
+import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes.js'
 import type { Clock } from '../../engine/clock'
 import type { Store } from '../../store/store'
 import { createStoreRateLimiter } from './store-rate-limiter'
