@@ -1,5 +1,6 @@
 import type { CompletedResponse } from '../engine/engine'
 import { maxCapturedBodyBytes } from '../engine/engine'
+import { concatChunks } from '../request/body'
 
 /**
  * The parts of a Node `ServerResponse` read here, typed structurally so core imports nothing from
@@ -48,16 +49,7 @@ function captureBody(res: NodeResponseLike): () => Uint8Array | undefined {
     keep(args[0], args[1])
     return end.apply(this, args)
   }
-  return () => {
-    if (overflow) return undefined
-    const body = new Uint8Array(size)
-    let offset = 0
-    for (const chunk of chunks) {
-      body.set(chunk, offset)
-      offset += chunk.byteLength
-    }
-    return body
-  }
+  return () => (overflow ? undefined : concatChunks(chunks, size))
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { SessionPartConfig } from '../../config/sections/discovery-schema'
 import { nodeBuiltin } from '../../crypto/node-builtin'
 import type { GatewayContext } from '../../engine/context'
-import { clientIpKey } from '../limits/client-ip-key'
+import { partReader } from '../limits/key-part'
 
 interface NodeCrypto {
   createHash(algorithm: string): { update(data: string): { digest(encoding: 'base64url'): string } }
@@ -10,17 +10,6 @@ const nodeCrypto = nodeBuiltin<NodeCrypto>('node:crypto')
 
 /** Tells one client from another for discovery: a short hash, never the raw value. */
 export type SessionKey = (ctx: GatewayContext) => string | undefined
-
-function partValue(part: SessionPartConfig, ctx: GatewayContext): string | undefined {
-  if (part === 'consumer') return ctx.principal === undefined ? undefined : `c:${ctx.principal.consumer}`
-  if (part === 'ip') return ctx.request.ip === undefined ? undefined : `i:${clientIpKey(ctx.request.ip, 64)}`
-  if ('header' in part) {
-    const value = ctx.request.headers.get(part.header)
-    return value === null || value === '' ? undefined : `h:${value}`
-  }
-  const value = ctx.request.cookies[part.cookie]
-  return value === undefined || value === '' ? undefined : `k:${value}`
-}
 
 /**
  * A session's key as discovery keeps it: SHA-256 of the tagged value (`h:` a header, `k:` a cookie,
@@ -38,10 +27,16 @@ export function sessionHash(taggedValue: string): string | undefined {
  * where Node's crypto is missing (fetch runtimes), since a session would then cost an async digest.
  */
 export function compileSessionKey(parts: readonly SessionPartConfig[]): SessionKey {
+  // The tag keeps a consumer named like an IP (or a header value) from sharing a session with it.
+  const readers = parts.map((part) => ({
+    tag: part === 'consumer' ? 'c' : part === 'ip' ? 'i' : 'header' in part ? 'h' : 'k',
+    // Every session part is read synchronously (no body, no GraphQL): the casts below hold.
+    read: partReader(part, 64) as (ctx: GatewayContext) => string | undefined,
+  }))
   return (ctx) => {
-    for (const part of parts) {
-      const value = partValue(part, ctx)
-      if (value !== undefined) return sessionHash(value)
+    for (const { tag, read } of readers) {
+      const value = read(ctx)
+      if (value !== undefined && value !== '') return sessionHash(`${tag}:${value}`)
     }
     return undefined
   }

@@ -2,7 +2,6 @@ import { parseDuration } from '../../config/duration'
 import type { GatewayConfig } from '../../config/schema'
 import type { QuotaRuleConfig, RateLimitRuleConfig } from '../../config/sections/limits-schema'
 import type { Clock } from '../../engine/clock'
-import type { Principal } from '../../engine/principal'
 import type { Stage } from '../../engine/stage'
 import type { LifecycleEmitter } from '../../events/event-emitter'
 import { compileRoutePattern } from '../../matching/route-pattern'
@@ -94,12 +93,12 @@ function statusFilter(statuses: QuotaRuleConfig['countStatuses']): (status: numb
   return (status) => exact.has(status) || classes.has(Math.floor(status / 100))
 }
 
-function limitPicker(rule: QuotaRuleConfig): (principal: Principal) => number | undefined {
+function limitPicker(rule: QuotaRuleConfig): QuotaRule['limitFor'] {
   const plans = Object.entries(rule.plans ?? {})
-  return (principal) => {
-    const own = rule.consumers?.[principal.consumer]
-    if (own !== undefined && Object.hasOwn(rule.consumers ?? {}, principal.consumer)) return own
-    for (const [plan, limit] of plans) if (principal.groups.includes(plan)) return limit
+  return ({ consumer, groups = [] }) => {
+    const own = rule.consumers?.[consumer]
+    if (own !== undefined && Object.hasOwn(rule.consumers ?? {}, consumer)) return own
+    for (const [plan, limit] of plans) if (groups.includes(plan)) return limit
     return rule.limit
   }
 }

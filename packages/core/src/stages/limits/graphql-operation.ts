@@ -1,4 +1,5 @@
 import type { GatewayRequest } from '../../request/gateway-request'
+import { jsonBodyOf } from './json-body'
 
 // The first named operation of a document: `query Name`, `mutation Name(…)`, `subscription Name {…}`.
 const namedOperation = /\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/
@@ -17,8 +18,7 @@ function nameFromPayload(operationName: unknown, query: unknown): string | undef
  */
 export async function graphqlOperationName(request: GatewayRequest): Promise<string | undefined> {
   if (request.method === 'GET') return nameFromPayload(request.query.get('operationName'), request.query.get('query'))
-  if (!request.body.present || !(request.headers.get('content-type') ?? '').includes('json')) return undefined
-  const payload = await request.body.json().catch(() => undefined)
+  const payload = await jsonBodyOf(request)
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined
   const { operationName, query } = payload as { operationName?: unknown; query?: unknown }
   return nameFromPayload(operationName, query)

@@ -2,48 +2,10 @@ import type { KeyPartConfig } from '../../config/sections/limits-schema'
 import { sha256Hex } from '../../crypto/sha256'
 import type { GatewayContext } from '../../engine/context'
 import { clientIpKey } from './client-ip-key'
-import { graphqlOperationName } from './graphql-operation'
-
-/** Reads one key part from a request; `undefined` when the request does not carry it. */
-type PartReader = (ctx: GatewayContext) => string | undefined | Promise<string | undefined>
+import { partReader } from './key-part'
 
 /** Builds the counter key of a request; may read the body (a JSON field, a GraphQL operation). */
 export type LimitKey = (ctx: GatewayContext) => Promise<string>
-
-const jsonPointerTokens = (pointer: string) =>
-  pointer
-    .slice(1)
-    .split('/')
-    .map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'))
-
-function bodyField(pointer: string): PartReader {
-  const tokens = jsonPointerTokens(pointer)
-  return async (ctx) => {
-    const { body, headers } = ctx.request
-    if (!body.present || !(headers.get('content-type') ?? '').includes('json')) return undefined
-    let value: unknown = await body.json().catch(() => undefined)
-    for (const token of tokens) {
-      if (typeof value !== 'object' || value === null || !Object.hasOwn(value, token)) return undefined
-      value = (value as Record<string, unknown>)[token]
-    }
-    return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
-      ? String(value)
-      : undefined
-  }
-}
-
-function partReader(part: KeyPartConfig): PartReader {
-  if (part === 'ip') return () => undefined // the fallback below is the client IP itself
-  if (part === 'consumer') return (ctx) => ctx.principal?.consumer
-  if (part === 'graphql') return (ctx) => graphqlOperationName(ctx.request)
-  if ('header' in part) {
-    const name = part.header.toLowerCase()
-    return (ctx) => ctx.request.headers.get(name) ?? undefined
-  }
-  if ('cookie' in part) return (ctx) => ctx.request.cookies[part.cookie]
-  if ('query' in part) return (ctx) => ctx.request.query.get(part.query) ?? undefined
-  return bodyField(part.body)
-}
 
 const partLabel = (part: KeyPartConfig): string =>
   typeof part === 'string' ? part : `${Object.keys(part)[0]}=${Object.values(part)[0]}`
@@ -60,7 +22,7 @@ const needsHash = (value: string) => value.length > 64 || !printable.test(value)
  */
 export function compileLimitKey(by: KeyPartConfig | readonly KeyPartConfig[], ipv6Prefix: number): LimitKey {
   const parts = (Array.isArray(by) ? by : [by]) as readonly KeyPartConfig[]
-  const readers = parts.map((part) => ({ label: partLabel(part), read: partReader(part) }))
+  const readers = parts.map((part) => ({ label: partLabel(part), read: partReader(part, ipv6Prefix) }))
   return async (ctx) => {
     let key = ''
     for (const { label, read } of readers) {

@@ -35,12 +35,12 @@ export function limitsAdmin(book: QuotaBook | undefined, fallbacks: LimitFallbac
   const windowOf = (period: Parameters<typeof periodAt>[0]): PeriodWindow =>
     periodAt(period, now(), book?.timeZone ?? 'UTC')
   return {
-    async quotaUsage({ consumer, groups = [] }) {
+    async quotaUsage(subject) {
       if (book === undefined) return []
-      const principal = { consumer, groups, scopes: [], claims: {}, credential: 'admin' }
+      const { consumer } = subject
       const usage: QuotaUsage[] = []
       for (const rule of book.rules) {
-        const limit = rule.limitFor(principal)
+        const limit = rule.limitFor(subject)
         if (limit === undefined) continue
         const window = windowOf(rule.period)
         const used = Number((await book.store.get(book.keyOf(rule, consumer, window))) ?? 0)

@@ -6,6 +6,7 @@ import type { RoutePattern } from '../../matching/route-pattern'
 import type { Store } from '../../store/store'
 import type { LimitFallbacks } from './limit-fallbacks'
 import { addLimitHeaders, type HeaderStyles, limitPolicy, secondsUntil } from './limit-headers'
+import type { QuotaSubject } from './limits-admin'
 import { type PeriodWindow, periodAt, type QuotaPeriod } from './quota-period'
 import { storeUnavailable } from './rate-limit-stage'
 import type { StoreBreaker } from './store-breaker'
@@ -14,8 +15,8 @@ import type { StoreBreaker } from './store-breaker'
 export interface QuotaRule {
   readonly name: string
   readonly pattern: RoutePattern | undefined
-  /** The consumer's limit per period, or `undefined` when this quota does not cover them. */
-  readonly limitFor: (principal: Principal) => number | undefined
+  /** The consumer's limit per period (by its groups' plans), or `undefined` when this quota does not cover them. */
+  readonly limitFor: (subject: QuotaSubject) => number | undefined
   readonly period: QuotaPeriod
   /** Whether a response with this status counts against the quota. */
   readonly counts: (status: number) => boolean
@@ -77,22 +78,20 @@ export function quotaStage(options: QuotaStageOptions): Stage {
     const window = periodAt(rule.period, now, book.timeZone)
     const key = book.keyOf(rule, principal.consumer, window)
     const ttlMs = window.end - now + keepAfterPeriodMs
-    if (!breaker.allows()) return outage(ctx, rule, undefined)
-    try {
+    const refused = (used: number) => used > limit && rule.mode === 'enforce'
+    const counted = await breaker.attempt(async () => {
       const { value } = await store.increment(key, 1, ttlMs)
-      breaker.succeeded()
-      if (value > limit && rule.mode === 'enforce') {
-        await store.increment(key, -1, ttlMs)
-        return { kind: 'counted', rule, used: value, limit, window }
-      }
+      // A refused request is not usage: its count goes back at once.
+      if (refused(value)) await store.increment(key, -1, ttlMs)
+      return value
+    })
+    if (!counted.ok) return outage(ctx, rule, counted.cause)
+    if (!refused(counted.value)) {
       const taken = reservations.get(ctx)
       if (taken === undefined) reservations.set(ctx, [{ rule, key, ttlMs }])
       else taken.push({ rule, key, ttlMs })
-      return { kind: 'counted', rule, used: value, limit, window }
-    } catch (error) {
-      breaker.failed()
-      return outage(ctx, rule, error)
     }
+    return { kind: 'counted', rule, used: counted.value, limit, window }
   }
 
   function outage(ctx: GatewayContext, rule: QuotaRule, cause: unknown): QuotaResult {

@@ -62,15 +62,9 @@ export function rateLimitStage(options: RateLimitStageOptions): Stage {
 
   async function count(ctx: GatewayContext, rule: RateLimitRule): Promise<RuleResult> {
     const key = await rule.key(ctx)
-    if (!breaker.allows()) return fallBack(ctx, rule, key, undefined)
-    try {
-      const state = await rule.counter.hit(key)
-      breaker.succeeded()
-      return { rule, state, unavailable: false, policy: rule.policy }
-    } catch (error) {
-      breaker.failed()
-      return fallBack(ctx, rule, key, error)
-    }
+    const counted = await breaker.attempt(() => rule.counter.hit(key))
+    if (!counted.ok) return fallBack(ctx, rule, key, counted.cause)
+    return { rule, state: counted.value, unavailable: false, policy: rule.policy }
   }
 
   function decide(ctx: GatewayContext, results: readonly RuleResult[]): StageDecision {

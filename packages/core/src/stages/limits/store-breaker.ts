@@ -17,8 +17,26 @@ export class StoreBreaker {
     this.#cooldownMs = cooldownMs
   }
 
+  /**
+   * Runs a store operation through the breaker: its value, or why there is none: the store failed
+   * (`cause` is its error) or the breaker kept the operation from it (`cause` is `undefined`).
+   */
+  async attempt<T>(
+    operation: () => Promise<T>,
+  ): Promise<{ readonly ok: true; readonly value: T } | { readonly ok: false; readonly cause: unknown }> {
+    if (!this.#allows()) return { ok: false, cause: undefined }
+    try {
+      const value = await operation()
+      this.#succeeded()
+      return { ok: true, value }
+    } catch (error) {
+      this.#failed()
+      return { ok: false, cause: error }
+    }
+  }
+
   /** Whether a call may use the store now; a `true` after the cooldown makes this call the probe. */
-  allows(): boolean {
+  #allows(): boolean {
     if (this.#openUntil === 0) return true
     if (this.#probing || this.#clock.now() < this.#openUntil) return false
     this.#probing = true
@@ -30,12 +48,12 @@ export class StoreBreaker {
     return this.#openUntil === 0 ? 0 : Math.max(0, this.#openUntil - this.#clock.now())
   }
 
-  succeeded(): void {
+  #succeeded(): void {
     this.#openUntil = 0
     this.#probing = false
   }
 
-  failed(): void {
+  #failed(): void {
     this.#openUntil = this.#clock.now() + this.#cooldownMs
     this.#probing = false
   }
