@@ -1,5 +1,10 @@
 import type { Clock } from '../../engine/clock'
 
+/** What a store operation run through the breaker gave: its value, or why there is none. */
+export type StoreAttempt<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly cause: unknown }
+
+const skipped: Promise<StoreAttempt<never>> = Promise.resolve({ ok: false, cause: undefined })
+
 /**
  * A circuit breaker in front of a store. After a failure it opens for `cooldownMs`: callers skip the
  * store and follow their outage policy, so a dead store costs at most its timeout once per cooldown,
@@ -21,18 +26,19 @@ export class StoreBreaker {
    * Runs a store operation through the breaker: its value, or why there is none: the store failed
    * (`cause` is its error) or the breaker kept the operation from it (`cause` is `undefined`).
    */
-  async attempt<T>(
-    operation: () => Promise<T>,
-  ): Promise<{ readonly ok: true; readonly value: T } | { readonly ok: false; readonly cause: unknown }> {
-    if (!this.#allows()) return { ok: false, cause: undefined }
-    try {
-      const value = await operation()
-      this.#succeeded()
-      return { ok: true, value }
-    } catch (error) {
-      this.#failed()
-      return { ok: false, cause: error }
-    }
+  attempt<T>(operation: () => Promise<T>): Promise<StoreAttempt<T>> {
+    if (!this.#allows()) return skipped
+    // One reaction, not an async function awaiting another: this runs for every limited request.
+    return operation().then(
+      (value) => {
+        this.#succeeded()
+        return { ok: true, value }
+      },
+      (error: unknown) => {
+        this.#failed()
+        return { ok: false, cause: error }
+      },
+    )
   }
 
   /** Whether a call may use the store now; a `true` after the cooldown makes this call the probe. */
