@@ -14,7 +14,14 @@ export function rawRequest(
     headers: new Headers(headers),
     remoteAddress: '127.0.0.1',
     tls: undefined,
-    body: { declaredLength: bytes.byteLength, present: bytes.byteLength > 0, read: async () => bytes },
+    body: {
+      declaredLength: bytes.byteLength,
+      present: bytes.byteLength > 0,
+      read: async () => bytes,
+      stream: async function* () {
+        yield bytes
+      },
+    },
     raw: undefined,
   }
 }

@@ -13,8 +13,9 @@ export {
 } from './config/resolve-config'
 export { type GatewayConfig, gatewayConfigSchema } from './config/schema'
 export type { ApiKeyRecord, ApiKeySource } from './config/sections/auth-schema'
+export type { RouteConfig, UpstreamConfig } from './config/sections/routes-schema'
 export { type Clock, systemClock } from './engine/clock'
-export type { GatewayContext, GatewayVariables, StageTiming } from './engine/context'
+export type { AnsweredBy, GatewayContext, GatewayVariables, StageTiming } from './engine/context'
 export {
   applyResponseHeaders,
   type CompletedResponse,
@@ -77,6 +78,19 @@ export { sessionHash } from './stages/discovery/session-key'
 export type { FallbackCounts } from './stages/limits/limit-fallbacks'
 export type { LimitsAdmin, QuotaSubject, QuotaUsage } from './stages/limits/limits-admin'
 export type { ClientCertificate } from './stages/mtls/client-certificate'
+export { fetchTransport } from './stages/route/fetch-transport'
+export type { RouteHandler, RouteHandlerContext } from './stages/route/in-process-handler'
+export { iterableStream } from './stages/route/iterable-stream'
+export {
+  UpstreamFailure,
+  type UpstreamFailureKind,
+  type UpstreamRequest,
+  type UpstreamResponse,
+  type UpstreamTimeouts,
+  type UpstreamTransport,
+  type UpstreamTransportFactory,
+  type UpstreamTransportOptions,
+} from './stages/route/upstream-transport'
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store'
 export type { CounterValue, SlidingWindowResult, Store } from './store/store'
 export { registerStoreKind, type StoreFactory, type StoreOptions } from './store/store-kinds'

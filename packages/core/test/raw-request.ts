@@ -14,6 +14,9 @@ export function rawRequest(options: {
     declaredLength: bytes?.byteLength,
     present: bytes !== undefined && bytes.byteLength > 0,
     read: (limit) => readLimited(new Blob(bytes === undefined ? [] : [bytes]).stream(), limit),
+    async *stream() {
+      if (bytes !== undefined) yield bytes
+    },
   }
   return {
     method: options.method ?? 'GET',

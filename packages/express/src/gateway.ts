@@ -1,6 +1,6 @@
 import type { GatewayConfig, GatewayContext } from '@portcullis/core'
 import { createEngine, type Engine } from '@portcullis/core'
-import { createNodeMiddleware } from '@portcullis/node'
+import { createNodeMiddleware, undiciTransport } from '@portcullis/node'
 import type { NextFunction, Request, Response } from 'express'
 
 declare global {
@@ -45,7 +45,7 @@ const pathOf = (target: string): string => {
  * ```
  */
 export function gateway(config: GatewayConfig): ExpressGateway {
-  const engine = createEngine(config)
+  const engine = createEngine(config, { upstreamTransport: undiciTransport })
   const middleware = createNodeMiddleware<Request, Response>(engine, {
     describe: (req) => ({
       target: req.originalUrl,

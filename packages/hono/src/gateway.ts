@@ -16,6 +16,7 @@ import {
   type TlsInfo,
   type TlsSocketLike,
   tlsInfoFromSocket,
+  type UpstreamTransportFactory,
 } from '@portcullis/core'
 import type { Context, MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
@@ -46,6 +47,11 @@ export interface HonoGatewayOptions {
    * address, TLS, raw target); elsewhere, pass your runtime's, e.g. Bun's `server.requestIP`.
    */
   connectionInfo?: (c: Context) => ConnectionInfo
+  /**
+   * Connects routes to their upstreams. Default: `fetch` (every runtime; it cannot set `Host`). On
+   * @hono/node-server pass `undiciTransport` from @portcullis/node for pools and separate timeouts.
+   */
+  upstreamTransport?: UpstreamTransportFactory
 }
 
 /** The Hono middleware, with the engine behind it. */
@@ -119,7 +125,7 @@ const decodePath = (path: string): string => {
  * ```
  */
 export function gateway(config: GatewayConfig, options: HonoGatewayOptions = {}): HonoGateway {
-  const engine = createEngine(config)
+  const engine = createEngine(config, { upstreamTransport: options.upstreamTransport })
   const connectionInfo = options.connectionInfo ?? nodeServerConnection
 
   /** The template of the route that will answer: Hono runs the first matched handler after the gateway. */
@@ -166,6 +172,7 @@ export function gateway(config: GatewayConfig, options: HonoGatewayOptions = {})
           ) as never
           return bytes
         },
+        stream: () => (request.body as AsyncIterable<Uint8Array> | null) ?? emptyStream(),
       },
       routeTemplate: expectedRouteTemplate(c),
       routesCanonically: (target) => decodePath(target.encodedPath) === c.req.path,
@@ -215,6 +222,8 @@ export function gateway(config: GatewayConfig, options: HonoGatewayOptions = {})
   }
   return Object.assign(middleware, { engine, close: () => engine.close() })
 }
+
+async function* emptyStream(): AsyncGenerator<Uint8Array> {}
 
 function contentLength(response: Response): number | undefined {
   const header = response.headers.get('content-length')

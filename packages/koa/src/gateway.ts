@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import { createEngine, type Engine, type GatewayConfig, type GatewayContext } from '@portcullis/core'
-import { toRawRequest, trackResponse } from '@portcullis/node'
+import { toRawRequest, trackResponse, undiciTransport } from '@portcullis/node'
 import type { Context, Middleware, Next } from 'koa'
 
 declare module 'koa' {
@@ -58,7 +58,7 @@ const pathOf = (target: string): string => {
  * ```
  */
 export function gateway(config: GatewayConfig): KoaGateway {
-  const engine = createEngine(config)
+  const engine = createEngine(config, { upstreamTransport: undiciTransport })
   const middleware = async function portcullis(ctx: Context, next: Next): Promise<void> {
     const request = ctx.request as typeof ctx.request & { body?: unknown }
     // Under koa-mount, ctx.url has lost the mount path: the canonical target cannot be handed over.

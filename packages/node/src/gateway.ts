@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import { createEngine, type Engine, type GatewayConfig, type GatewayContext } from '@portcullis/core'
 import { createNodeMiddleware, type NodeMiddleware } from './node-middleware'
+import { undiciTransport } from './undici-transport'
 
 declare module 'http' {
   interface IncomingMessage {
@@ -41,7 +42,7 @@ export interface NodeGateway extends NodeMiddleware {
  * ```
  */
 export function gateway(config: GatewayConfig): NodeGateway {
-  const engine = createEngine(config)
+  const engine = createEngine(config, { upstreamTransport: undiciTransport })
   const middleware = createNodeMiddleware(engine)
   return Object.assign(middleware, {
     engine,

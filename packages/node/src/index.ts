@@ -4,4 +4,5 @@ export { createNodeMiddleware, type NodeMiddleware, type NodeMiddlewareHooks } f
 export { type NodeRequestOptions, toRawRequest } from './node-raw-request'
 export { type NodeBodySourceOptions, nodeBodySource } from './replayable-body'
 export { trackResponse } from './response-tracker'
+export { undiciTransport } from './undici-transport'
 export { writeHead, writeResponse } from './write-response'

@@ -80,6 +80,16 @@ class NodeBodySource implements BodySource {
     }
     return readAndReplay(req, limit)
   }
+
+  stream(): AsyncIterable<Uint8Array> {
+    const req = this.#req
+    if (req.readableEnded || req.readableDidRead) return wholeRead(this, Number.MAX_SAFE_INTEGER)
+    return req
+  }
+}
+
+async function* wholeRead(source: NodeBodySource, limit: number): AsyncGenerator<Uint8Array> {
+  yield await source.read(limit)
 }
 
 /** The {@link BodySource} of a Node request: read within a limit and put back for the app. */

@@ -36,7 +36,12 @@ const request = (remoteAddress: string): RawRequest => ({
   remoteAddress,
   tls: undefined,
   raw: undefined,
-  body: { declaredLength: undefined, present: false, read: async () => new Uint8Array() },
+  body: {
+    declaredLength: undefined,
+    present: false,
+    read: async () => new Uint8Array(),
+    stream: async function* () {},
+  },
 })
 
 describe('RedisStore on a Redis Cluster', () => {

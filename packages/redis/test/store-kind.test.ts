@@ -10,7 +10,12 @@ const request = (): RawRequest => ({
   remoteAddress: '192.0.2.1',
   tls: undefined,
   raw: undefined,
-  body: { declaredLength: undefined, present: false, read: async () => new Uint8Array() },
+  body: {
+    declaredLength: undefined,
+    present: false,
+    read: async () => new Uint8Array(),
+    stream: async function* () {},
+  },
 })
 
 describe('store: { redis } in the config', () => {

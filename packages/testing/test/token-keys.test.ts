@@ -18,7 +18,12 @@ function rawRequest(token?: string): RawRequest {
     headers: new Headers(token === undefined ? {} : { authorization: `Bearer ${token}` }),
     remoteAddress: '127.0.0.1',
     tls: undefined,
-    body: { declaredLength: undefined, present: false, read: async () => new Uint8Array() },
+    body: {
+      declaredLength: undefined,
+      present: false,
+      read: async () => new Uint8Array(),
+      stream: async function* () {},
+    },
     raw: undefined,
   }
 }

@@ -9,6 +9,9 @@ import { buildDiscovery } from '../stages/discovery/build-discovery'
 import type { DiscoveryAdmin } from '../stages/discovery/discovery-admin'
 import { buildLimits } from '../stages/limits/build-limits'
 import type { LimitsAdmin } from '../stages/limits/limits-admin'
+import { buildRouter } from '../stages/route/build-routes'
+import type { Router } from '../stages/route/router'
+import type { UpstreamTransportFactory } from '../stages/route/upstream-transport'
 import { buildValidationStages } from '../stages/validation/build-validation'
 import { MemoryStore } from '../store/memory-store'
 import type { Store } from '../store/store'
@@ -39,6 +42,8 @@ export interface ResolvedGatewayConfig {
   readonly limits: LimitsAdmin
   /** What discovery learned, when the `discovery` section is on. */
   readonly discovery: DiscoveryAdmin | undefined
+  /** The routes, when the `routes` section has any. */
+  readonly router: Router | undefined
 }
 
 /** Options of {@link resolveConfig}. */
@@ -49,6 +54,11 @@ export interface ResolveConfigOptions {
   source?: string
   /** The folder relative file paths in the config are resolved against. Default: the config file's, else the working directory. */
   baseDirectory?: string
+  /**
+   * Makes the connection to each upstream target of the `routes`. Default: one on `fetch`; the Node
+   * adapters pass one on undici's connection pools.
+   */
+  upstreamTransport?: UpstreamTransportFactory
 }
 
 /** The default body limit: 1 MiB. */
@@ -76,6 +86,7 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
   const limits = buildLimits(source, { store, events, clock }, build)
   const validation = buildValidationStages(source, build)
   const discovery = buildDiscovery(source, store, validation.documented, build)
+  const router = buildRouter(source, { store, transport: options.upstreamTransport }, build)
   const builtStages = [
     ...validation.stages,
     ...buildIdentityStages(source, trust.trustsAnyone, build),
@@ -85,6 +96,7 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
   if (problems.length > 0) {
     // A store the config made (a Redis connection) must not outlive the refusal.
     if (store !== source.store) void store.close().catch(() => {})
+    void router?.close().catch(() => {})
     throw new ConfigError(problems, options.source)
   }
   build.start()
@@ -101,6 +113,7 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
     events,
     limits: limits.admin,
     discovery: discovery.admin,
+    router,
   }
 }
 

@@ -10,6 +10,7 @@ import { AclSection } from './sections/acl-schema'
 import { AuthSection } from './sections/auth-schema'
 import { AbuseSection, DiscoverySection } from './sections/discovery-schema'
 import { QuotasSection, RateLimitsSection } from './sections/limits-schema'
+import { CacheSection, RoutesSection } from './sections/routes-schema'
 import { OpenApiSection, ValidationSection } from './sections/validation-schema'
 
 export {
@@ -144,6 +145,8 @@ export const gatewayConfigSchema = Type.Object(
     quotas: Type.Optional(QuotasSection),
     discovery: Type.Optional(DiscoverySection),
     abuse: Type.Optional(AbuseSection),
+    routes: Type.Optional(RoutesSection),
+    cache: Type.Optional(CacheSection),
     stages: Type.Optional(
       Type.Array(codeOnly<Stage>('stage', 'A custom stage (code only).'), {
         description: "The app's own stages, each in its phase (code only).",

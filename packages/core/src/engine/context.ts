@@ -45,6 +45,9 @@ export interface OperationSecurityScheme {
   readonly scopes: readonly string[]
 }
 
+/** Who answered a request. */
+export type AnsweredBy = 'app' | 'gateway' | 'upstream' | 'handler' | 'cache'
+
 /** How long one stage took and what it decided. */
 export interface StageTiming {
   readonly stage: string
@@ -73,8 +76,11 @@ export interface GatewayContext {
   operation: MatchedOperation | undefined
   /** The stages that ran so far, in order. */
   readonly timings: readonly StageTiming[]
-  /** Who answers the request: the app behind the gateway, or the gateway itself (a denial, a stage's response). */
-  readonly answeredBy: 'app' | 'gateway'
+  /**
+   * Who answers the request: the app behind the gateway, the gateway itself (a denial, a stage's
+   * response), or a route: its upstream, its in-process handler, or the response cache.
+   */
+  readonly answeredBy: AnsweredBy
   /** Headers added to the response, whoever answers (e.g. `RateLimit`); the request id header is added too. */
   readonly responseHeaders: Headers
   /** Changes to the request as it goes on to the app or an upstream (stripped credentials, identity headers). */
@@ -97,7 +103,7 @@ export class RequestContext implements GatewayContext {
   /** Set once `complete` has run, so it runs once. */
   completed = false
   /** Who answers: set when a stage responds or an enforced denial ends the pipeline. */
-  answeredBy: 'app' | 'gateway' = 'app'
+  answeredBy: AnsweredBy = 'app'
   /** Why the request target was refused, when it was. */
   targetRejection: TargetRejection | undefined = undefined
   /** Whether the socket peer is a trusted proxy. */

@@ -11,6 +11,7 @@ import { isAcceptableRequestId, newRequestId } from '../request/request-id'
 import { parseTraceparent } from '../request/trace-context'
 import type { DiscoveryAdmin } from '../stages/discovery/discovery-admin'
 import type { LimitsAdmin } from '../stages/limits/limits-admin'
+import type { OnwardView } from '../stages/route/router'
 import type { Store } from '../store/store'
 import { type GatewayContext, RequestContext } from './context'
 import { type OnwardEdits, withoutCookies, withoutQueryParams } from './onward-request'
@@ -109,9 +110,12 @@ class GatewayEngine implements Engine {
     this.#ownsStore = config.store !== config.source.store
     this.#bodyLimits = { maxBytes: config.maxBodyBytes, maxJsonDepth: config.maxJsonDepth }
     const ordered = [...config.stages].sort((a, b) => phases.indexOf(a.phase) - phases.indexOf(b.phase))
+    // Routes answer last, after the app's own route-phase stages, with what the app would have received.
+    const routing = config.router?.stage((ctx) => this.#onwardView(ctx as RequestContext))
     this.#stages = [
       ...createReceiveStages((ctx) => (ctx as RequestContext).targetRejection, config.maxBodyBytes),
       ...ordered,
+      ...(routing === undefined ? [] : [routing]),
     ]
     this.#deciding = this.#stages.filter(
       (stage): stage is Stage & Required<Pick<Stage, 'run'>> => stage.run !== undefined,
@@ -178,7 +182,7 @@ class GatewayEngine implements Engine {
         })
       }
       if (decision.action === 'respond') {
-        ctx.answeredBy = 'gateway'
+        ctx.answeredBy = decision.answeredBy ?? 'gateway'
         return { kind: 'respond', ctx, response: withHeaders(decision.response, this.#responseHeaders(ctx)) }
       }
       if (decision.action === 'deny' && enforced) {
@@ -190,23 +194,23 @@ class GatewayEngine implements Engine {
         }
       }
     }
+    const onward = this.#onwardView(ctx)
+    if (canonical !== undefined && raw.routesCanonically !== undefined && !raw.routesCanonically(canonical)) {
+      ctx.answeredBy = 'gateway'
+      return { kind: 'respond', ctx, response: canonicalRedirect(onward.target, this.#responseHeaders(ctx)) }
+    }
+    return { kind: 'continue', ctx, ...onward, responseHeaders: this.#responseHeaders(ctx) }
+  }
+
+  /** The request as it goes on: the canonical target less stripped query credentials, and the header edits. */
+  #onwardView(ctx: RequestContext): OnwardView {
     const { request } = ctx
     const edits = ctx.onwardEdits
     const query =
       edits === undefined ? request.rawQuery : withoutQueryParams(request.rawQuery, edits.removedQueryParams)
     const target = query === '' ? request.encodedPath : `${request.encodedPath}?${query}`
-    if (canonical !== undefined && raw.routesCanonically !== undefined && !raw.routesCanonically(canonical)) {
-      ctx.answeredBy = 'gateway'
-      return { kind: 'respond', ctx, response: canonicalRedirect(target, this.#responseHeaders(ctx)) }
-    }
     const untrusted = ctx.peerTrusted ? noHeaders : this.#presentHeaders(ctx, this.#proxyOnlyHeaders)
-    return {
-      kind: 'continue',
-      ctx,
-      target,
-      ...onwardHeaders(ctx, untrusted, edits),
-      responseHeaders: this.#responseHeaders(ctx),
-    }
+    return { target, ...onwardHeaders(ctx, untrusted, edits) }
   }
 
   complete(ctx: GatewayContext, response: CompletedResponse): void {

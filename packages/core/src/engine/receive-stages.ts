@@ -25,5 +25,32 @@ export function createReceiveStages(
       return declared !== undefined && declared > maxBodyBytes ? deny(bodyTooLarge(maxBodyBytes)) : proceed
     },
   }
-  return [requestTarget, bodySize]
+  const framing: Stage = {
+    name: 'request-framing',
+    phase: 'receive',
+    run(ctx) {
+      const problem = framingProblem(
+        ctx.request.headers.get('content-length'),
+        ctx.request.headers.get('transfer-encoding'),
+      )
+      return problem === undefined ? proceed : deny(new GatewayError('request.ambiguous_framing', { detail: problem }))
+    },
+  }
+  return [requestTarget, framing, bodySize]
+}
+
+/**
+ * Why a request's framing is ambiguous (the forms request smuggling uses), or `undefined`: both
+ * lengths, several different or malformed `Content-Length` values, a coding list not ending in `chunked`.
+ */
+function framingProblem(length: string | null, coding: string | null): string | undefined {
+  if (length !== null && coding !== null) return 'The request has both Content-Length and Transfer-Encoding.'
+  if (length !== null) {
+    const values = length.split(',').map((value) => value.trim())
+    if (values.some((value) => !/^\d+$/.test(value))) return 'The Content-Length is not a number.'
+    if (new Set(values).size > 1) return 'The request has several different Content-Length values.'
+  }
+  if (coding !== null && !/(?:^|,)[ \t]*chunked[ \t]*$/i.test(coding))
+    return 'The Transfer-Encoding does not end in chunked.'
+  return undefined
 }

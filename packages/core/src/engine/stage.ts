@@ -13,7 +13,12 @@ export type StageMode = 'enforce' | 'report'
 /** A stage's decision: let the request go on, answer it, or deny it. */
 export type StageDecision =
   | { readonly action: 'continue' }
-  | { readonly action: 'respond'; readonly response: Response }
+  | {
+      readonly action: 'respond'
+      readonly response: Response
+      /** Who produced the response, when a route did. Default: the gateway. */
+      readonly answeredBy?: 'upstream' | 'handler' | 'cache'
+    }
   | {
       readonly action: 'deny'
       readonly error: GatewayError

@@ -80,6 +80,10 @@ export const errorCodes = {
     status: 404,
     title: 'No handler for this request',
   },
+  'route.upstream_failed': { status: 502, title: 'Upstream failed' },
+  'route.upstream_timeout': { status: 504, title: 'Upstream timed out' },
+  'route.no_healthy_upstream': { status: 503, title: 'No upstream target in service' },
+  'request.ambiguous_framing': { status: 400, title: 'Ambiguous request framing' },
   'gateway.internal_error': {
     status: 500,
     title: 'Internal gateway error',

@@ -1,4 +1,4 @@
-import type { GatewayContext } from '../engine/context'
+import type { AnsweredBy, GatewayContext } from '../engine/context'
 import type { Phase } from '../engine/phases'
 import type { GatewayError } from '../errors/gateway-error'
 
@@ -33,7 +33,7 @@ export interface RequestRespondedEvent {
   /** From the gateway receiving the request to the response finishing, in milliseconds. */
   readonly durationMs: number
   /** Who answered: the app behind the gateway, or the gateway itself (a denial, upstream, cache). */
-  readonly answeredBy: 'app' | 'gateway'
+  readonly answeredBy: AnsweredBy
   /** The route template of whatever answered, when known (the framework's or a gateway route's). */
   readonly routeTemplate: string | undefined
 }

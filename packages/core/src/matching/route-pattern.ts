@@ -16,6 +16,19 @@ export interface RoutePattern {
   matchesPath(path: string): boolean
   /** Whether a method and canonical path match. */
   matches(method: string, path: string): boolean
+  /**
+   * What the path's variable parts matched, or `undefined` when it does not match: `{name}`
+   * segments by name, and under `**` the segments a `**` matched (the last one, when there are several).
+   */
+  capture(path: string): PatternCapture | undefined
+}
+
+/** The parts of a canonical path a pattern's variables matched, decoded. */
+export interface PatternCapture {
+  /** The `{name}` segments. */
+  readonly params: Readonly<Record<string, string>>
+  /** The segments a `**` matched, without a leading slash (`""` when none). */
+  readonly rest: string
 }
 
 const methodToken = /^[A-Za-z]+$/
@@ -57,12 +70,27 @@ export function compileRoutePattern(source: string): RoutePattern {
         )
   const path = stripTrailingSlash(space === -1 ? trimmed : trimmed.slice(space + 1).trim())
   let expression = ''
+  let capturing = ''
+  const names: string[] = []
   for (const segment of path.split('/').slice(1)) {
-    if (segment === '**') expression += '(?:/[^/]+)*'
-    else if (segment === '*' || segment.startsWith('{')) expression += '/[^/]+'
-    else expression += `/${escapeRegExp(segment)}`
+    if (segment === '**') {
+      expression += '(?:/[^/]+)*'
+      capturing += '((?:/[^/]+)*)'
+      names.push('**')
+    } else if (segment === '*') {
+      expression += '/[^/]+'
+      capturing += '/[^/]+'
+    } else if (segment.startsWith('{')) {
+      expression += '/[^/]+'
+      capturing += '/([^/]+)'
+      names.push(segment.slice(1, -1))
+    } else {
+      expression += `/${escapeRegExp(segment)}`
+      capturing += `/${escapeRegExp(segment)}`
+    }
   }
   const regex = new RegExp(`^${expression}$`)
+  let captureRegex: RegExp | undefined
   const matchesPath = (candidate: string) => regex.test(stripTrailingSlash(candidate))
   return {
     source,
@@ -70,5 +98,18 @@ export function compileRoutePattern(source: string): RoutePattern {
     matchesPath,
     matches: (method, candidate) =>
       (methods === undefined || methods.has(method.toUpperCase())) && matchesPath(candidate),
+    capture(candidate) {
+      captureRegex ??= new RegExp(`^${capturing}$`)
+      const found = captureRegex.exec(stripTrailingSlash(candidate))
+      if (found === null) return undefined
+      const params: Record<string, string> = {}
+      let rest = ''
+      names.forEach((name, index) => {
+        const value = found[index + 1] ?? ''
+        if (name === '**') rest = value.slice(1)
+        else params[name] = value
+      })
+      return { params, rest }
+    },
   }
 }

@@ -16,6 +16,12 @@ export interface BodySource {
    * client goes away. The app behind the gateway must still be able to read the body after this.
    */
   read(limit: number): Promise<Uint8Array>
+  /**
+   * The body as a stream, for sending it on without buffering it (a route to an upstream). Called at
+   * most once, and only when `read` was not; where the framework consumed the stream already, it may
+   * yield the parsed copy.
+   */
+  stream(): AsyncIterable<Uint8Array>
   /** A body the framework already parsed before the gateway ran (e.g. Express `req.body`). */
   readonly parsed?: { readonly value: unknown }
 }
@@ -36,6 +42,12 @@ export interface RequestBody {
   text(): Promise<string>
   /** The body parsed as JSON (`undefined` for an empty body), depth-checked. */
   json(): Promise<unknown>
+  /**
+   * The body as a stream, within the size limit (a body over it fails the stream with
+   * `request.body_too_large`), for sending it on without buffering it. Once the body is streamed it
+   * cannot be read whole; when it was read already, the stream yields those bytes.
+   */
+  stream(): AsyncIterable<Uint8Array>
 }
 
 /** The limits the body reader enforces. */
@@ -109,6 +121,22 @@ class ReadOnceBody implements RequestBody {
     return utf8.decode(await this.bytes())
   }
 
+  stream(): AsyncIterable<Uint8Array> {
+    if (this.#bytes !== undefined) return yieldWhole(this.#bytes)
+    const { maxBytes } = this.#limits
+    const { declaredLength, present } = this.#source
+    if (declaredLength !== undefined && declaredLength > maxBytes) this.#bytes = Promise.reject(bodyTooLarge(maxBytes))
+    else if (!present) this.#bytes = Promise.resolve(new Uint8Array(0))
+    else {
+      this.#bytes = Promise.reject(
+        new GatewayError('request.body_incomplete', { detail: 'The request body was streamed on already.' }),
+      )
+      this.#bytes.catch(() => {})
+      return limitedStream(this.#source.stream(), maxBytes)
+    }
+    return yieldWhole(this.#bytes)
+  }
+
   json(): Promise<unknown> {
     this.#json ??= this.#parseJson()
     return this.#json
@@ -131,6 +159,26 @@ class ReadOnceBody implements RequestBody {
       })
     }
     return parseRequestJson(text)
+  }
+}
+
+async function* yieldWhole(bytes: Promise<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const whole = await bytes
+  if (whole.byteLength > 0) yield whole
+}
+
+/** Passes a stream on, failing with `request.body_too_large` as soon as it grows past `limit`. */
+async function* limitedStream(source: AsyncIterable<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
+  let total = 0
+  try {
+    for await (const chunk of source) {
+      total += chunk.byteLength
+      if (total > limit) throw bodyTooLarge(limit)
+      yield chunk
+    }
+  } catch (error) {
+    if (error instanceof GatewayError) throw error
+    throw new GatewayError('request.body_incomplete', { detail: 'The request body ended early.', cause: error })
   }
 }
 

@@ -13,6 +13,7 @@ import { mtlsCases } from './mtls'
 import { problemCases } from './problems'
 import { requestIdCases } from './request-ids'
 import { responseCases } from './responses'
+import { routingCases } from './routing'
 import { tlsCases } from './tls'
 import { validationCases } from './validation'
 
@@ -34,4 +35,5 @@ export function conformanceSuite(adapter: AdapterFixture): void {
   validationCases(adapter)
   limitCases(adapter)
   discoveryCases(adapter)
+  routingCases(adapter)
 }

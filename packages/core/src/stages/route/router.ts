@@ -1,0 +1,201 @@
+import type { GatewayContext } from '../../engine/context'
+import type { ResponseHeaderList } from '../../engine/engine'
+import { proceed, type Stage, type StageDecision } from '../../engine/stage'
+import { GatewayError, isGatewayError } from '../../errors/gateway-error'
+import type { RoutePattern } from '../../matching/route-pattern'
+import type { HeaderTransform } from './header-transform'
+import { handlerRequest, type RouteHandler } from './in-process-handler'
+import { type ForwardedHeaderStyle, upstreamRequestHeaders } from './proxy-headers'
+import { nullBodyStatus, type ResponseCache, type RouteCachePolicy } from './response-cache'
+import { type CompiledUpstream, callUpstream } from './upstream-call'
+import type { PathRewriter } from './upstream-path'
+
+/** Where a route sends its requests. */
+export type RouteDestination =
+  | { readonly kind: 'upstream'; readonly upstream: CompiledUpstream }
+  | { readonly kind: 'handler'; readonly handler: RouteHandler }
+
+/** One route, compiled for the request path. */
+export interface CompiledRoute {
+  readonly name: string
+  readonly pattern: RoutePattern
+  /** Whether a request's host (port aside, lowercase) is the route's; `undefined` for any host. */
+  readonly host: ((hostname: string) => boolean) | undefined
+  readonly path: PathRewriter
+  readonly query: ((rawQuery: string) => string) | undefined
+  readonly requestHeaders: HeaderTransform | undefined
+  readonly responseHeaders: HeaderTransform | undefined
+  readonly cache: RouteCachePolicy | undefined
+  readonly destination: RouteDestination
+}
+
+/** What the engine would hand the app: the routes send the same on. */
+export interface OnwardView {
+  /** The canonical target, credentials stripped from the query. */
+  readonly target: string
+  readonly stripHeaders: readonly string[]
+  readonly setHeaders: ResponseHeaderList
+}
+
+/** The routes, compiled; `stage` puts them at the end of the `route` phase. */
+export class Router {
+  readonly #routes: readonly CompiledRoute[]
+  readonly #cache: ResponseCache | undefined
+  readonly #forwarded: ForwardedHeaderStyle
+  readonly #upstreams: readonly CompiledUpstream[]
+
+  constructor(
+    routes: readonly CompiledRoute[],
+    upstreams: readonly CompiledUpstream[],
+    cache: ResponseCache | undefined,
+    forwarded: ForwardedHeaderStyle,
+  ) {
+    this.#routes = routes
+    this.#upstreams = upstreams
+    this.#cache = cache
+    this.#forwarded = forwarded
+  }
+
+  /** The stage that routes; `onward` tells it what the app would have received. */
+  stage(onward: (ctx: GatewayContext) => OnwardView): Stage {
+    return {
+      name: 'route',
+      phase: 'route',
+      run: (ctx) => {
+        const route = this.match(ctx)
+        return route === undefined ? proceed : this.#dispatch(route, ctx, onward(ctx))
+      },
+      close: () => this.close(),
+    }
+  }
+
+  /** The first route that matches the request (routes are tried in order). */
+  match(ctx: GatewayContext): CompiledRoute | undefined {
+    const { method, path, headers } = ctx.request
+    let hostname: string | undefined
+    for (const route of this.#routes) {
+      if (!route.pattern.matches(method, path)) continue
+      if (route.host !== undefined) {
+        hostname ??= hostnameOf(headers.get('host'))
+        if (!route.host(hostname)) continue
+      }
+      return route
+    }
+    return undefined
+  }
+
+  /** Starts the active health checks. */
+  start(): void {
+    for (const upstream of this.#upstreams) upstream.health?.start()
+  }
+
+  async close(): Promise<void> {
+    for (const upstream of this.#upstreams) upstream.health?.stop()
+    await Promise.all(this.#upstreams.map((upstream) => upstream.pool.close()))
+  }
+
+  async #dispatch(route: CompiledRoute, ctx: GatewayContext, onward: OnwardView): Promise<StageDecision> {
+    const { request } = ctx
+    const queryStart = onward.target.indexOf('?')
+    const rawQuery = queryStart === -1 ? '' : onward.target.slice(queryStart + 1)
+    const query = route.query === undefined ? rawQuery : route.query(rawQuery)
+    const path = route.path(request.path, request.encodedPath)
+    const target = query === '' ? path : `${path}?${query}`
+    const cache = route.cache === undefined ? undefined : this.#cache
+    const cacheKey =
+      cache === undefined || (request.method !== 'GET' && request.method !== 'HEAD')
+        ? undefined
+        : await cache.keyFor(ctx, route.name, target, route.cache as RouteCachePolicy)
+    if (cacheKey !== undefined) {
+      const hit = await (cache as ResponseCache).lookup(cacheKey, ctx)
+      if (hit !== undefined) return { action: 'respond', response: hit, answeredBy: 'cache' }
+    }
+    const { destination } = route
+    const headers = upstreamRequestHeaders(ctx, onward, destination.kind === 'handler' ? 'none' : this.#forwarded)
+    route.requestHeaders?.(headers)
+    const body = await requestBody(ctx)
+    let status: number
+    let responseHeaders: Headers
+    let responseBody: ReadableStream<Uint8Array> | null
+    if (destination.kind === 'handler') {
+      const answer = await destination.handler(handlerRequest(ctx, target, headers, body.source), {
+        gateway: ctx,
+        params: route.pattern.capture(request.path)?.params ?? {},
+        route: route.name,
+      })
+      if (!(answer instanceof Response))
+        throw new GatewayError('gateway.internal_error', {
+          detail: `The "${route.name}" handler did not return a Response.`,
+        })
+      status = answer.status
+      responseHeaders = new Headers(answer.headers)
+      responseBody = answer.body
+    } else {
+      const answer = await callUpstream(destination.upstream, ctx, { target, headers, body })
+      status = answer.status
+      responseHeaders = answer.headers
+      responseBody = answer.body
+    }
+    if (request.method === 'HEAD' || nullBodyStatus(status)) {
+      await responseBody?.cancel().catch(() => {})
+      responseBody = null
+    }
+    route.responseHeaders?.(responseHeaders)
+    if (cacheKey !== undefined) {
+      responseBody = (cache as ResponseCache).capture(
+        cacheKey,
+        ctx,
+        { status, headers: responseHeaders, body: responseBody },
+        route.cache as RouteCachePolicy,
+      )
+      responseHeaders.set('x-cache', 'MISS')
+    }
+    return {
+      action: 'respond',
+      response: new Response(responseBody, { status, headers: responseHeaders }),
+      answeredBy: destination.kind,
+    }
+  }
+}
+
+/** The request body to send on, and the error that cut its stream short (a body over the limit). */
+export interface OnwardBody {
+  /** Bytes a stage read (they can be sent again), the client's stream, or none. */
+  readonly source: Uint8Array | AsyncIterable<Uint8Array> | undefined
+  /** The gateway error the body stream failed with, once it has. */
+  error(): GatewayError | undefined
+}
+
+const noBody: OnwardBody = { source: undefined, error: () => undefined }
+
+/** The body as the gateway has it: the bytes a stage read, else the client's stream, watched for errors. */
+async function requestBody(ctx: GatewayContext): Promise<OnwardBody> {
+  const { body } = ctx.request
+  if (!body.present) return noBody
+  if (body.consumed) {
+    const bytes = await body.bytes()
+    return { source: bytes, error: () => undefined }
+  }
+  const stream = body.stream()
+  let failure: GatewayError | undefined
+  return {
+    source: (async function* watched() {
+      try {
+        yield* stream
+      } catch (error) {
+        if (isGatewayError(error)) failure = error
+        throw error
+      }
+    })(),
+    error: () => failure,
+  }
+}
+
+/** The host name of a `Host` header: lowercase, port and IPv6 brackets removed. */
+function hostnameOf(host: string | null): string {
+  if (host === null) return ''
+  const lower = host.toLowerCase()
+  if (lower.startsWith('[')) return lower.slice(1, Math.max(1, lower.indexOf(']')))
+  const colon = lower.indexOf(':')
+  return colon === -1 ? lower : lower.slice(0, colon)
+}
