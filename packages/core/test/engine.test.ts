@@ -44,7 +44,7 @@ describe('engine pipeline', () => {
     expect(order).toEqual(['mtls', 'auth', 'limit', 'route'])
     expect(outcome.ctx.timings.map((t) => t.stage)).toEqual([
       'request-target',
-      'body-size',
+      'body-framing',
       'mtls',
       'auth',
       'limit',
@@ -168,7 +168,7 @@ describe('engine pipeline', () => {
     const outcome = await engine.handle(rawRequest({}))
     engine.complete(outcome.ctx, { status: 200, bytes: 2, routeTemplate: '/x/:id' })
     engine.complete(outcome.ctx, { status: 200, bytes: 2 })
-    expect(seen).toEqual(['received', 'decision:request-target', 'decision:body-size', 'responded:200:app:/x/:id'])
+    expect(seen).toEqual(['received', 'decision:request-target', 'decision:body-framing', 'responded:200:app:/x/:id'])
   })
 
   it('keeps serving when a listener throws', async () => {

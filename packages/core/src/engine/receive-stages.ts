@@ -17,26 +17,19 @@ export function createReceiveStages(
       return rejection === undefined ? proceed : deny(new GatewayError(rejection.code, { detail: rejection.detail }))
     },
   }
-  const bodySize: Stage = {
-    name: 'body-size',
+  // One stage for the body's framing and declared size: both read the same two headers.
+  const bodyFraming: Stage = {
+    name: 'body-framing',
     phase: 'receive',
     run(ctx) {
-      const declared = ctx.request.body.declaredLength
+      const { headers, body } = ctx.request
+      const problem = framingProblem(headers.get('content-length'), headers.get('transfer-encoding'))
+      if (problem !== undefined) return deny(new GatewayError('request.ambiguous_framing', { detail: problem }))
+      const declared = body.declaredLength
       return declared !== undefined && declared > maxBodyBytes ? deny(bodyTooLarge(maxBodyBytes)) : proceed
     },
   }
-  const framing: Stage = {
-    name: 'request-framing',
-    phase: 'receive',
-    run(ctx) {
-      const problem = framingProblem(
-        ctx.request.headers.get('content-length'),
-        ctx.request.headers.get('transfer-encoding'),
-      )
-      return problem === undefined ? proceed : deny(new GatewayError('request.ambiguous_framing', { detail: problem }))
-    },
-  }
-  return [requestTarget, framing, bodySize]
+  return [requestTarget, bodyFraming]
 }
 
 /**

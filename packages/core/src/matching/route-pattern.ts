@@ -1,7 +1,8 @@
 /**
  * A compiled route pattern: `"GET,POST /api/v1/hotels/**"`, `"/bookings/{id}"`, `"DELETE /admin/*"`.
  *
- * - The method list is optional (any method when absent); methods are matched in upper case.
+ * - The method list is optional (any method when absent); methods are matched in upper case, and
+ *   `GET` covers `HEAD` too, as the frameworks route it (a rule on GET must not be dodged by HEAD).
  * - `*` and `{name}` stand for exactly one segment; `**` (a whole segment) for any number of
  *   segments, none included, so `/hotels/**` matches `/hotels` too.
  * - A trailing slash is ignored on both sides: `/hotels` and `/hotels/` are the same route.
@@ -59,15 +60,8 @@ const stripTrailingSlash = (path: string) => (path.endsWith('/') ? path.slice(0,
 export function compileRoutePattern(source: string): RoutePattern {
   const trimmed = source.trim()
   const space = trimmed.indexOf(' ')
-  const methods =
-    space === -1
-      ? undefined
-      : new Set(
-          trimmed
-            .slice(0, space)
-            .split(',')
-            .map((m) => m.toUpperCase()),
-        )
+  const methods = space === -1 ? undefined : new Set(trimmed.slice(0, space).split(',').map((m) => m.toUpperCase()))
+  if (methods?.has('GET')) methods.add('HEAD')
   const path = stripTrailingSlash(space === -1 ? trimmed : trimmed.slice(space + 1).trim())
   let expression = ''
   let capturing = ''

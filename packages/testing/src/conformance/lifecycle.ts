@@ -18,7 +18,7 @@ export function lifecycleCases(adapter: AdapterFixture): void {
       off()
       expect(decisions.map((d) => `${d.phase}:${d.stage}:${d.action}`)).toEqual([
         'receive:request-target:continue',
-        'receive:body-size:continue',
+        'receive:body-framing:continue',
       ])
       expect(event.status).toBe(200)
       expect(event.answeredBy).toBe('app')

@@ -56,12 +56,15 @@ export async function callUpstream(
     const target = pool.pick(tried)
     if (target === undefined) break
     tried.add(target)
+    // Joined as text, then checked: nothing in the path can change the host the config named.
+    const url = new URL(`${target.origin}${target.basePath}${call.target}`)
+    if (url.origin !== target.origin) throw new GatewayError('request.target_form', { detail: 'The path cannot be sent on.' })
     const headers = [...call.headers]
     headers.push(['host', hostHeaderFor(upstream.hostHeader, target, ctx)])
     target.inFlight++
     try {
       const response = await target.transport.send({
-        url: new URL(`${target.basePath}${call.target}`, target.origin),
+        url,
         method,
         headers,
         body: call.body.source,
