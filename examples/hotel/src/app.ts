@@ -5,11 +5,10 @@ import { type ExpressGateway, gateway } from '@portcullis/express'
 import express, { type Express } from 'express'
 import { demoIdp } from './demo-idp/demo-idp'
 import { bookingsService } from './services/bookings'
-import { datesService } from './services/dates'
 import { hotels } from './services/hotels'
-import { pricesService } from './services/prices'
+import { pricesHandler } from './services/prices'
 import { sendProblem } from './services/problem'
-import { roomTypesService } from './services/room-types'
+import type { HotelServices } from './services/service-servers'
 
 /** The gateway config of the demo, from `portcullis.yaml` beside this folder. */
 export const configFile = fileURLToPath(new URL('../portcullis.yaml', import.meta.url))
@@ -20,12 +19,23 @@ export interface HotelApp {
   readonly gateway: ExpressGateway
 }
 
+/** The config file's routes, with the prices service in front: an in-process handler needs code. */
+function withPricesRoute(config: GatewayConfig): GatewayConfig {
+  const routes = config.routes
+  const prices = { name: 'prices', match: 'GET /api/v1/hotels/{id}/prices', handler: pricesHandler }
+  if (routes === undefined || Array.isArray(routes)) return { ...config, routes: [prices, ...(routes ?? [])] }
+  return { ...config, routes: { ...routes, rules: [prices, ...routes.rules] } }
+}
+
 /**
- * Builds the demo. Today the dates, prices and room-types services run in this process behind
- * the gateway; when routing lands they become upstreams of their own.
+ * Builds the demo: the gateway first, then the hotels and bookings the app serves itself. The routes
+ * in `portcullis.yaml` send dates and room types on to their own services (`services`, whose URLs the
+ * file reads from HOTEL_DATES_URL and HOTEL_ROOM_TYPES_URL), and prices go to an in-process handler.
  */
-export function createHotelApp(overrides: Partial<GatewayConfig> = {}, now: () => number = Date.now): HotelApp {
-  const gw = gateway({ ...loadConfigFile(configFile), ...overrides })
+export function createHotelApp(services: HotelServices, overrides: Partial<GatewayConfig> = {}): HotelApp {
+  process.env.HOTEL_DATES_URL = services.dates
+  process.env.HOTEL_ROOM_TYPES_URL = services.roomTypes
+  const gw = gateway({ ...withPricesRoute(loadConfigFile(configFile)), ...overrides })
   const app = express()
   app.disable('x-powered-by')
   app.use(gw)
@@ -34,9 +44,6 @@ export function createHotelApp(overrides: Partial<GatewayConfig> = {}, now: () =
   api.get('/hotels', (_req, res) => {
     res.json({ hotels })
   })
-  api.use(datesService(now))
-  api.use(pricesService())
-  api.use(roomTypesService())
   api.use(bookingsService())
   app.use('/api/v1', api)
   app.use((_req, res) => sendProblem(res, 404, 'hotel.no_such_endpoint', 'No such endpoint'))

@@ -3,12 +3,15 @@ import { ConfigError } from '@portcullis/core'
 import { createHotelApp } from './app'
 import { demoKeys } from './demo-keys'
 import { logRequests } from './request-log'
+import { startHotelServices } from './services/service-servers'
 
 const port = Number(process.env.PORT ?? 3000)
 
+// The dates and room-types services run as servers of their own; the gateway routes to them.
+const services = await startHotelServices()
 let hotel: ReturnType<typeof createHotelApp>
 try {
-  hotel = createHotelApp()
+  hotel = createHotelApp(services)
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message)
@@ -35,11 +38,12 @@ const server = hotel.app.listen(port, '127.0.0.1', () => {
   console.log(`
 Portcullis hotel demo: ${base}/api/v1 (the gateway runs in front of every request)
 
-Public, for anyone:
+Public, for anyone (hotels: the app; dates: routed to ${services.dates}; prices: an in-process
+handler; room types: routed to ${services.roomTypes}, then served from the cache):
   curl -i ${base}/api/v1/hotels
   curl -i ${base}/api/v1/hotels/h1/dates
   curl -i ${base}/api/v1/hotels/h2/prices?date=2026-12-24
-  curl -i -H 'x-request-id: demo-1' ${base}/api/v1/room-types
+  curl -i -H 'x-request-id: demo-1' ${base}/api/v1/room-types          # twice: X-Cache: MISS, then HIT
 
 Bookings need an identity. A partner's API key (the demo prints it; the config keeps only its hash):
   curl -i -X POST ${base}/api/v1/bookings -H 'x-api-key: ${demoKeys.partner}' \\
@@ -88,7 +92,7 @@ const shutdown = () => {
   printDiscovery()
     .catch(() => {})
     .finally(() => {
-      server.close(() => hotel.gateway.close().then(() => process.exit(0)))
+      server.close(() => Promise.all([hotel.gateway.close(), services.close()]).then(() => process.exit(0)))
       server.closeAllConnections()
     })
 }

@@ -4,9 +4,16 @@ import { createHotelApp } from '../src/app'
 import { issueDemoToken } from '../src/demo-idp/demo-idp'
 import { demoKeys } from '../src/demo-keys'
 import { logRequests } from '../src/request-log'
+import { startHotelServices } from '../src/services/service-servers'
 
 const json = { 'content-type': 'application/json' }
 const booking = JSON.stringify({ hotel: 'h1', roomType: 'double', checkIn: '2026-12-24', nights: 2, guest: 'Ada' })
+
+const fixedNow = () => Date.parse('2026-12-01T12:00:00Z')
+// The services the routes send dates and room types to: one set on the fixed clock, one on the real one.
+const fixedServices = await startHotelServices(fixedNow)
+const services = await startHotelServices()
+afterAll(() => Promise.all([fixedServices.close(), services.close()]))
 
 /** Starts a hotel app for the enclosing `describe` block (the gateway ready first) and stops it after. */
 function useHotel(hotel: ReturnType<typeof createHotelApp>): { readonly url: string } {
@@ -29,7 +36,7 @@ function useHotel(hotel: ReturnType<typeof createHotelApp>): { readonly url: str
 
 describe('hotel demo', () => {
   const lines: string[] = []
-  const hotel = createHotelApp({}, () => Date.parse('2026-12-01T12:00:00Z'))
+  const hotel = createHotelApp(fixedServices)
   logRequests(hotel.gateway.engine, (line) => lines.push(line))
 
   const server = useHotel(hotel)
@@ -44,6 +51,7 @@ describe('hotel demo', () => {
     expect(prices.json).toMatchObject({ hotel: 'h2', prices: [{ roomType: 'single', amount: 111.25 }, {}, {}] })
     const rooms = await rawHttp(server.url, { target: '/api/v1/room-types', headers: { 'x-request-id': 'demo-1' } })
     expect(rooms.headers['x-request-id']).toBe('demo-1')
+    expect(rooms.headers['x-cache']).toBe('MISS')
   })
 
   it('takes a booking from a partner with an API key, and finds it again', async () => {
@@ -167,6 +175,24 @@ describe('hotel demo', () => {
     expect(mismatches).toEqual([])
   })
 
+  it('routes dates and room types to their own services, prices to an in-process handler', async () => {
+    const answeredBy: string[] = []
+    const off = hotel.gateway.engine.events.on('request.responded', (event) => answeredBy.push(event.answeredBy))
+    const dates = await rawHttp(server.url, { target: '/api/v1/hotels/h2/dates?days=3' })
+    expect(dates.json).toEqual({ hotel: 'h2', available: expect.any(Array) })
+    const prices = await rawHttp(server.url, { target: '/api/v1/hotels/h9/prices?date=2026-12-26' })
+    expect([prices.status, (prices.json as { code: string }).code]).toEqual([404, 'hotel.not_found'])
+    const first = await rawHttp(server.url, { target: '/api/v1/room-types' })
+    const again = await rawHttp(server.url, { target: '/api/v1/room-types' })
+    // The first test asked for the room types already: both come from the cache.
+    expect([first.headers['x-cache'], again.headers['x-cache']]).toEqual(['HIT', 'HIT'])
+    expect(again.body).toBe(first.body)
+    expect(again.headers['cache-control']).toBe('public, max-age=300')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    off()
+    expect(answeredBy).toEqual(['upstream', 'handler', 'cache', 'cache'])
+  })
+
   it('normalises a path before the app routes it', async () => {
     const response = await rawHttp(server.url, { target: '/api/v1/x/../hotels' })
     expect(response.status).toBe(200)
@@ -183,7 +209,7 @@ describe('hotel demo', () => {
     await rawHttp(server.url, { target: '/api/v1/a;b' })
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(lines[0]).toMatch(
-      /^GET \/api\/v1\/hotels\/:id\/dates → 200 by app in [\d.]+ ms \[request-target:ok body-framing:ok openapi-operation:ok authenticate:ok acl:ok openapi-validation:ok rate-limit:ok quota:ok\] anonymous id=log-1$/,
+      /^GET \/api\/v1\/hotels\/h3\/dates → 200 by upstream in [\d.]+ ms \[request-target:ok body-framing:ok openapi-operation:ok authenticate:ok acl:ok openapi-validation:ok rate-limit:ok quota:ok route:respond\] anonymous id=log-1$/,
     )
     expect(lines[1]).toMatch(/^GET \/api\/v1\/bookings\/:id → 404 by app .* demo-reader id=/)
     expect(lines[2]).toMatch(/→ 400 by gateway .*\[request-target:deny\]/)
@@ -191,8 +217,7 @@ describe('hotel demo', () => {
 })
 
 describe('hotel demo: rate limits and quotas', () => {
-  const now = () => Date.parse('2026-12-01T12:00:00Z')
-  const hotel = createHotelApp({ clock: { now } }, now)
+  const hotel = createHotelApp(fixedServices, { clock: { now: fixedNow } })
 
   const server = useHotel(hotel)
 
@@ -237,11 +262,11 @@ describe('hotel demo: rate limits and quotas', () => {
 })
 
 describe('hotel demo: discovery', () => {
-  const hotel = createHotelApp()
+  const hotel = createHotelApp(services)
 
   const server = useHotel(hotel)
 
-  it('learns the endpoints from traffic, by the routes Express matched, and finds the undocumented ones', async () => {
+  it('learns the endpoints from traffic, by the templates of the API description, and finds the undocumented ones', async () => {
     for (const hotelId of ['h1', 'h2', 'h3']) {
       await rawHttp(server.url, { target: `/api/v1/hotels/${hotelId}/dates?days=5` })
       await rawHttp(server.url, { target: `/api/v1/hotels/${hotelId}/prices?date=2026-12-24` })
@@ -249,8 +274,8 @@ describe('hotel demo: discovery', () => {
     await new Promise((resolve) => setTimeout(resolve, 20))
     const endpoints = (await hotel.gateway.engine.discovery?.endpoints()) ?? []
     expect(endpoints.map(({ method, template, requests }) => `${method} ${template} ${requests}`).sort()).toEqual([
-      'GET /api/v1/hotels/{id}/dates 3',
-      'GET /api/v1/hotels/{id}/prices 3',
+      'GET /api/v1/hotels/{hotelId}/dates 3',
+      'GET /api/v1/hotels/{hotelId}/prices 3',
     ])
     const diff = await hotel.gateway.engine.discovery?.diff()
     expect(diff?.shadow).toEqual([])

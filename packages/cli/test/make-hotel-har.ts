@@ -22,6 +22,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createHotelApp } from '../../../examples/hotel/src/app'
 import { demoKeys } from '../../../examples/hotel/src/demo-keys'
+import { startHotelServices } from '../../../examples/hotel/src/services/service-servers'
 
 const output = new URL('../../../examples/hotel/fixtures/hotel-traffic.har', import.meta.url)
 const origin = 'http://localhost:3000'
@@ -133,7 +134,8 @@ for (let i = 0; i < 4; i++) {
 }
 planned.sort((a, b) => a.at - b.at)
 
-const hotel = createHotelApp({ rateLimits: [] }, () => start)
+const services = await startHotelServices(() => start)
+const hotel = createHotelApp(services, { rateLimits: [] })
 await hotel.gateway.engine.ready()
 const server = createServer(hotel.app)
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -191,6 +193,7 @@ for (const request of planned) {
 }
 server.close()
 await hotel.gateway.close()
+await services.close()
 
 const log = {
   version: '1.2',

@@ -1,6 +1,5 @@
-import { Router } from 'express'
+import type { RouteHandler } from '@portcullis/core'
 import { findHotel } from './hotels'
-import { sendProblem } from './problem'
 import { type RoomTypeId, roomTypes } from './room-types'
 
 const base: Record<RoomTypeId, number> = { single: 89, double: 129, suite: 249 }
@@ -14,20 +13,28 @@ export function nightlyPrice(roomType: RoomTypeId, date: string): number {
 
 const datePattern = /^\d{4}-\d{2}-\d{2}$/
 
-/** The prices service: what a night costs per room type. */
-export function pricesService(): Router {
-  const router = Router()
-  router.get('/hotels/:id/prices', (req, res) => {
-    const hotel = findHotel(req.params.id)
-    if (hotel === undefined) return sendProblem(res, 404, 'hotel.not_found', 'No such hotel')
-    const date = String(req.query.date ?? new Date().toISOString().slice(0, 10))
-    if (!datePattern.test(date)) return sendProblem(res, 400, 'prices.bad_date', 'Invalid date', 'Use YYYY-MM-DD.')
-    const prices = roomTypes.map((room) => ({
-      roomType: room.id,
-      currency: 'EUR',
-      amount: nightlyPrice(room.id, date) / 100,
-    }))
-    return res.json({ hotel: hotel.id, date, prices })
-  })
-  return router
+/** The service's own errors, in the same problem+json shape as the gateway's. */
+function problem(request: Request, status: number, code: string, title: string, detail?: string): Response {
+  const body = { type: `https://hotel.example/errors#${code}`, title, status, code, detail }
+  return Response.json(
+    { ...body, instance: request.headers.get('x-request-id') ?? undefined },
+    { status, headers: { 'content-type': 'application/problem+json' } },
+  )
+}
+
+/**
+ * The prices service: what a night costs per room type. It runs in the gateway's process as a
+ * Fetch handler (a route's `handler`), the way an edge worker would: no hop, no server of its own.
+ */
+export const pricesHandler: RouteHandler = (request, { params }) => {
+  const hotel = findHotel(params.id ?? '')
+  if (hotel === undefined) return problem(request, 404, 'hotel.not_found', 'No such hotel')
+  const date = new URL(request.url).searchParams.get('date') ?? new Date().toISOString().slice(0, 10)
+  if (!datePattern.test(date)) return problem(request, 400, 'prices.bad_date', 'Invalid date', 'Use YYYY-MM-DD.')
+  const prices = roomTypes.map((room) => ({
+    roomType: room.id,
+    currency: 'EUR',
+    amount: nightlyPrice(room.id, date) / 100,
+  }))
+  return Response.json({ hotel: hotel.id, date, prices })
 }
