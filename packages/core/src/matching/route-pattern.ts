@@ -60,7 +60,15 @@ const stripTrailingSlash = (path: string) => (path.endsWith('/') ? path.slice(0,
 export function compileRoutePattern(source: string): RoutePattern {
   const trimmed = source.trim()
   const space = trimmed.indexOf(' ')
-  const methods = space === -1 ? undefined : new Set(trimmed.slice(0, space).split(',').map((m) => m.toUpperCase()))
+  const methods =
+    space === -1
+      ? undefined
+      : new Set(
+          trimmed
+            .slice(0, space)
+            .split(',')
+            .map((m) => m.toUpperCase()),
+        )
   if (methods?.has('GET')) methods.add('HEAD')
   const path = stripTrailingSlash(space === -1 ? trimmed : trimmed.slice(space + 1).trim())
   let expression = ''

@@ -58,7 +58,8 @@ export async function callUpstream(
     tried.add(target)
     // Joined as text, then checked: nothing in the path can change the host the config named.
     const url = new URL(`${target.origin}${target.basePath}${call.target}`)
-    if (url.origin !== target.origin) throw new GatewayError('request.target_form', { detail: 'The path cannot be sent on.' })
+    if (url.origin !== target.origin)
+      throw new GatewayError('request.target_form', { detail: 'The path cannot be sent on.' })
     const headers = [...call.headers]
     headers.push(['host', hostHeaderFor(upstream.hostHeader, target, ctx)])
     target.inFlight++
