@@ -176,6 +176,7 @@ export function gateway(config: GatewayConfig, options: HonoGatewayOptions = {})
       },
       routeTemplate: expectedRouteTemplate(c),
       routesCanonically: (target) => decodePath(target.encodedPath) === c.req.path,
+      abortSignal: () => request.signal,
       raw: c,
     }
   }

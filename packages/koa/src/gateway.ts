@@ -69,6 +69,7 @@ export function gateway(config: GatewayConfig): KoaGateway {
         parsedBody: request.body === undefined ? undefined : { value: request.body },
         routesCanonically: mounted ? (target) => pathOf(ctx.originalUrl) === target.encodedPath : undefined,
         raw: ctx,
+        response: ctx.res,
       }),
     )
     trackResponse(

@@ -65,7 +65,7 @@ export function createNodeMiddleware<Req extends IncomingMessage, Res extends Se
     // The app runs outside our error handling: its errors stay its own.
     const handOn = next === undefined ? undefined : () => queueMicrotask(() => next())
     engine
-      .handle(toRawRequest(req, hooks.describe?.(req)))
+      .handle(toRawRequest(req, { ...hooks.describe?.(req), response: res }))
       .then((outcome): Promise<void> | undefined => {
         ctx = outcome.ctx
         trackResponse(engine, outcome.ctx, req, res, routeTemplate)

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import {
   type CanonicalTarget,
   type RawRequest,
@@ -19,6 +19,19 @@ export interface NodeRequestOptions {
   routesCanonically?: ((target: CanonicalTarget) => boolean) | undefined
   /** The framework object handed to stages as `request.raw`. Default: the `IncomingMessage`. */
   raw?: unknown
+  /** The response, to tell when the client goes away before it is finished. */
+  response?: ServerResponse | undefined
+}
+
+/** A signal that aborts when the response closes before it finished: the client went away. */
+function clientGone(res: ServerResponse): AbortSignal {
+  const controller = new AbortController()
+  if (res.destroyed && !res.writableFinished) controller.abort()
+  else
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort()
+    })
+  return controller.signal
 }
 
 /** Builds the engine's view of a Node request: headers, socket address, TLS, a replayable body. */
@@ -31,6 +44,7 @@ export function toRawRequest(req: IncomingMessage, options: NodeRequestOptions =
     tls: tlsInfoFromSocket(req.socket as TlsSocketLike | null),
     body: nodeBodySource(req, { parsed: options.parsedBody }),
     routesCanonically: options.routesCanonically,
+    abortSignal: options.response === undefined ? undefined : () => clientGone(options.response as ServerResponse),
     raw: options.raw ?? req,
   }
 }

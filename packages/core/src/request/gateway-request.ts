@@ -36,6 +36,11 @@ export interface GatewayRequest {
   readonly body: RequestBody
   /** The framework's route template when it knows one before the gateway runs (Hono). */
   readonly routeTemplate: string | undefined
+  /**
+   * Aborts when the client goes away before its response is finished (made on first use), so work
+   * done for it (an upstream call) can stop; `undefined` where the runtime cannot tell.
+   */
+  readonly signal: AbortSignal | undefined
   /** The framework's own request object (IncomingMessage, Koa context, Hono context). */
   readonly raw: unknown
 }
@@ -58,6 +63,8 @@ export interface RawRequest {
    * app serve a path other than the one the stages checked.
    */
   readonly routesCanonically?: ((target: CanonicalTarget) => boolean) | undefined
+  /** Makes the signal that aborts when the client goes away; called at most once, when a stage needs it. */
+  readonly abortSignal?: (() => AbortSignal) | undefined
   readonly raw: unknown
 }
 
@@ -87,6 +94,8 @@ class LazyGatewayRequest implements GatewayRequest {
   readonly raw: unknown
   #query: URLSearchParams | undefined
   #cookies: Record<string, string | undefined> | undefined
+  #abortSignal: (() => AbortSignal) | undefined
+  #signal: AbortSignal | undefined
 
   constructor(raw: RawRequest, init: GatewayRequestInit) {
     this.method = raw.method
@@ -94,6 +103,7 @@ class LazyGatewayRequest implements GatewayRequest {
     this.tls = raw.tls
     this.routeTemplate = raw.routeTemplate
     this.raw = raw.raw
+    this.#abortSignal = raw.abortSignal
     this.path = init.path
     this.encodedPath = init.encodedPath
     this.rawQuery = init.rawQuery
@@ -106,6 +116,14 @@ class LazyGatewayRequest implements GatewayRequest {
   get query(): URLSearchParams {
     this.#query ??= new URLSearchParams(this.rawQuery)
     return this.#query
+  }
+
+  get signal(): AbortSignal | undefined {
+    if (this.#signal === undefined && this.#abortSignal !== undefined) {
+      this.#signal = this.#abortSignal()
+      this.#abortSignal = undefined
+    }
+    return this.#signal
   }
 
   get cookies(): Readonly<Record<string, string | undefined>> {

@@ -1,4 +1,4 @@
-import type { UpstreamPool, UpstreamTarget } from './upstream-pool'
+import { targetUrl, type UpstreamPool, type UpstreamTarget } from './upstream-pool'
 
 /** The active health check of an upstream. */
 export interface HealthCheckOptions {
@@ -44,10 +44,14 @@ export class HealthChecker {
 
   async #check(target: UpstreamTarget): Promise<void> {
     const { path, timeoutMs } = this.#options
-    let passed: boolean
+    const url = targetUrl(target, path)
+    this.#record(target, url !== undefined && (await this.#passes(target, url, timeoutMs)))
+  }
+
+  async #passes(target: UpstreamTarget, url: URL, timeoutMs: number): Promise<boolean> {
     try {
       const response = await target.transport.send({
-        url: new URL(`${target.basePath}${path}`, target.origin),
+        url,
         method: 'GET',
         headers: [
           ['host', target.host],
@@ -57,11 +61,10 @@ export class HealthChecker {
         signal: AbortSignal.timeout(timeoutMs),
       })
       await response.body?.cancel().catch(() => {})
-      passed = response.status >= 200 && response.status < 400
+      return response.status >= 200 && response.status < 400
     } catch {
-      passed = false
+      return false
     }
-    this.#record(target, passed)
   }
 
   /** Streaks count up for passes and down for failures; crossing a threshold flips the target. */

@@ -42,6 +42,7 @@ export function handlerRequest(
   return new Request(url, {
     method: request.method,
     headers,
+    ...(request.signal === undefined ? {} : { signal: request.signal }),
     ...(withBody ? { body: body instanceof Uint8Array ? body : iterableStream(body), duplex: 'half' } : {}),
   } as RequestInit)
 }

@@ -3,7 +3,7 @@ import { GatewayError } from '../../errors/gateway-error'
 import type { HealthChecker } from './health-checker'
 import { downstreamResponseHeaders } from './proxy-headers'
 import type { OnwardBody } from './router'
-import type { UpstreamPool, UpstreamTarget } from './upstream-pool'
+import { targetUrl, type UpstreamPool, type UpstreamTarget } from './upstream-pool'
 import { UpstreamFailure } from './upstream-transport'
 
 /** An upstream as routes use it: its pool of targets and how calls to it behave. */
@@ -56,10 +56,8 @@ export async function callUpstream(
     const target = pool.pick(tried)
     if (target === undefined) break
     tried.add(target)
-    // Joined as text, then checked: nothing in the path can change the host the config named.
-    const url = new URL(`${target.origin}${target.basePath}${call.target}`)
-    if (url.origin !== target.origin)
-      throw new GatewayError('request.target_form', { detail: 'The path cannot be sent on.' })
+    const url = targetUrl(target, call.target)
+    if (url === undefined) throw new GatewayError('request.target_form', { detail: 'The path cannot be sent on.' })
     const headers = [...call.headers]
     headers.push(['host', hostHeaderFor(upstream.hostHeader, target, ctx)])
     target.inFlight++
@@ -69,6 +67,7 @@ export async function callUpstream(
         method,
         headers,
         body: call.body.source,
+        signal: ctx.request.signal,
       })
       if (unhealthyStatuses.has(response.status)) pool.failed(target)
       else pool.succeeded(target)
@@ -80,6 +79,8 @@ export async function callUpstream(
     } catch (error) {
       const bodyError = call.body.error()
       if (bodyError !== undefined) throw bodyError
+      // The client went away: nothing to answer, and not the target's fault.
+      if (ctx.request.signal?.aborted === true) throw clientGone(error)
       if (!(error instanceof UpstreamFailure && error.kind === 'protocol')) pool.failed(target)
       lastFailure = error
       if (!repeatable) break
@@ -103,6 +104,10 @@ function hostHeaderFor(setting: string, target: UpstreamTarget, ctx: GatewayCont
   if (setting === 'upstream') return target.host
   if (setting === 'preserve') return ctx.request.headers.get('host') ?? target.host
   return setting
+}
+
+function clientGone(cause: unknown): GatewayError {
+  return new GatewayError('request.body_incomplete', { detail: 'The client went away.', cause })
 }
 
 function toGatewayError(failure: unknown, upstream: string): GatewayError {

@@ -26,6 +26,15 @@ export interface UpstreamTarget {
   credit: number
 }
 
+/**
+ * The URL of a path (and query) on a target: joined as text under the target's base path, then
+ * checked, so nothing in the path can change the host the config named; `undefined` when it would.
+ */
+export function targetUrl(target: UpstreamTarget, pathAndQuery: string): URL | undefined {
+  const url = new URL(`${target.origin}${target.basePath}${pathAndQuery}`)
+  return url.origin === target.origin ? url : undefined
+}
+
 /** When passive health ejects a target, and for how long. */
 export interface PassiveHealth {
   readonly failures: number
@@ -65,17 +74,11 @@ export class UpstreamPool {
     const turn = this.#turn++
     if (this.#balance === 'round-robin') return candidates[turn % candidates.length]
     if (this.#balance === 'weighted') return smoothWeighted(candidates)
-    let best: UpstreamTarget | undefined
-    let bestLoad = Number.POSITIVE_INFINITY
-    // Ties go round in turn, so an idle upstream still spreads its requests.
-    for (let i = 0; i < candidates.length; i++) {
-      const target = candidates[(turn + i) % candidates.length] as UpstreamTarget
-      const load = target.inFlight / target.weight
-      if (load < bestLoad) {
-        best = target
-        bestLoad = load
-      }
-    }
+    // The least loaded, and among equals the next in turn, so traffic spreads evenly over idle targets.
+    let lowest = Number.POSITIVE_INFINITY
+    for (const target of candidates) lowest = Math.min(lowest, target.inFlight / target.weight)
+    const idlest = candidates.filter((target) => target.inFlight / target.weight === lowest)
+    const best = idlest[turn % idlest.length]
     return best
   }
 
