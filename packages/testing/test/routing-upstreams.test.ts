@@ -254,6 +254,17 @@ describe('routes to real upstreams (Node adapter, undici transport)', () => {
       expect(response.status).toBe(200)
       expect(JSON.parse(response.body)).toEqual({ bytes: firstChunk.length + rest.length })
     })
+
+    it('keeps the length the client declared on a streamed body, and sends a read one whole', async () => {
+      const up = await upstream('echo', echo)
+      const gw = await startGateway({ routes: [{ match: '/**', upstream: up.url }] })
+      const body = JSON.stringify({ a: 1 })
+      const response = await rawHttp(gw.url, { method: 'POST', target: '/len', body })
+      expect(response.status).toBe(200)
+      expect(up.last()?.headers['content-length']).toBe(String(Buffer.byteLength(body)))
+      expect(up.last()?.headers['transfer-encoding']).toBeUndefined()
+      expect(up.last()?.body).toBe(body)
+    })
   })
 
   // A connect timeout cannot be provoked on loopback: a closed port refuses at once and an open one

@@ -58,7 +58,9 @@ class FetchTransport implements UpstreamTransport {
     const deadline = AbortSignal.timeout(timeouts.connectMs + timeouts.headersMs)
     const signal = request.signal === undefined ? deadline : AbortSignal.any([deadline, request.signal])
     const headers = new Headers()
-    for (const [name, value] of request.headers) if (name !== 'host') headers.append(name, value)
+    // fetch sets Host and the framing itself.
+    for (const [name, value] of request.headers)
+      if (name !== 'host' && name !== 'content-length') headers.append(name, value)
     const { body } = request
     let response: Response
     try {

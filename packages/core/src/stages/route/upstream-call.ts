@@ -49,7 +49,10 @@ export async function callUpstream(
 ): Promise<UpstreamAnswer> {
   const { pool } = upstream
   const { method } = ctx.request
-  const repeatable = idempotent.has(method) && !isStream(call.body.source)
+  const streamed = isStream(call.body.source)
+  const repeatable = idempotent.has(method) && !streamed
+  const declared = ctx.request.body.declaredLength
+  const streamedLength = streamed && declared !== undefined ? String(declared) : undefined
   const tried = new Set<UpstreamTarget>()
   let lastFailure: unknown
   for (let attempt = 0; attempt <= upstream.retries; attempt++) {
@@ -60,6 +63,8 @@ export async function callUpstream(
     if (url === undefined) throw new GatewayError('request.target_form', { detail: 'The path cannot be sent on.' })
     const headers = [...call.headers]
     headers.push(['host', hostHeaderFor(upstream.hostHeader, target, ctx)])
+    // A streamed body keeps the length the client declared (the transport checks it), not chunked.
+    if (streamedLength !== undefined) headers.push(['content-length', streamedLength])
     target.inFlight++
     try {
       const response = await target.transport.send({
