@@ -20,6 +20,9 @@ const failureKinds: Readonly<Record<string, UpstreamFailureKind>> = {
   HPE_INVALID_HEADER_TOKEN: 'protocol',
 }
 
+// How long closing waits for calls in flight before it cuts them.
+const closeGraceMs = 1000
+
 class UndiciTransport implements UpstreamTransport {
   readonly #pool: Pool
 
@@ -61,8 +64,12 @@ class UndiciTransport implements UpstreamTransport {
     return { status: response.statusCode, headers: pairs, body: iterableStream(response.body) }
   }
 
-  close(): Promise<void> {
-    return this.#pool.close()
+  /** Lets calls in flight finish for a moment, then cuts what is left (a stalled upstream must not hold up a shutdown). */
+  async close(): Promise<void> {
+    const cut = setTimeout(() => void this.#pool.destroy().catch(() => {}), closeGraceMs)
+    cut.unref()
+    await this.#pool.close().catch(() => {})
+    clearTimeout(cut)
   }
 }
 

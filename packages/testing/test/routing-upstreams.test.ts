@@ -321,6 +321,20 @@ describe('routes to real upstreams (Node adapter, undici transport)', () => {
     })
   })
 
+  describe('shutdown', () => {
+    it('closes even while an upstream holds a request, cutting it after a short grace', async () => {
+      const up = await upstream('silent', () => {})
+      const gw = await startGateway({ routes: [{ match: '/held', upstream: up.url }] })
+      const req = http.get(`${gw.url}/held`, { agent: false })
+      req.on('error', () => {})
+      await vi.waitFor(() => expect(up.received).toHaveLength(1))
+      const started = Date.now()
+      await withTimeout(gateways.pop()?.close() ?? Promise.resolve(), 5000, 'closing the gateway hung')
+      expect(Date.now() - started).toBeLessThan(3000)
+      req.destroy()
+    })
+  })
+
   describe('a target that refuses connections', () => {
     let closed: string
     beforeAll(async () => {
