@@ -29,8 +29,15 @@ async function respondWith(ctx: Context, response: Response): Promise<void> {
     // Koa turns a null body into 204; an empty one keeps the status (e.g. a 308 redirect).
     ctx.body = ''
     ctx.remove('content-type')
-  } else if (declared <= bufferedBodyLimit) ctx.body = Buffer.from(await response.arrayBuffer())
-  else ctx.body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
+  } else if (declared <= bufferedBodyLimit) {
+    try {
+      ctx.body = Buffer.from(await response.arrayBuffer())
+    } catch {
+      // An upstream's body broke off (or stalled past its timeout) after its headers: cut the connection.
+      ctx.res.destroy()
+      return
+    }
+  } else ctx.body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
   for (const [name, value] of response.headers) if (name !== 'set-cookie') ctx.set(name, value)
   const cookies = response.headers.getSetCookie()
   if (cookies.length > 0) ctx.append('set-cookie', cookies)

@@ -30,7 +30,15 @@ export async function writeResponse(res: ServerResponse, response: Response, met
   }
   const declared = Number(response.headers.get('content-length') ?? Number.NaN)
   if (declared <= bufferedBodyLimit) {
-    res.end(new Uint8Array(await response.arrayBuffer()))
+    let bytes: ArrayBuffer
+    try {
+      bytes = await response.arrayBuffer()
+    } catch {
+      // An upstream's body broke off (or stalled past its timeout) after its headers: cut the connection.
+      res.destroy()
+      return
+    }
+    res.end(new Uint8Array(bytes))
     return
   }
   try {

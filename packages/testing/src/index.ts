@@ -12,7 +12,7 @@ export {
   type TestIntermediateCa,
   type TestPki,
 } from './pki'
-export { type RawHttpOptions, type RawResponse, rawHttp } from './raw-http'
+export { type RawHttpOptions, type RawResponse, rawExchange, rawHttp } from './raw-http'
 export { readStream } from './read-stream'
 export { freePort, killAllRedisServers, type RedisServer, startRedisServer } from './redis-server'
 export { readsBodyStage } from './stages'

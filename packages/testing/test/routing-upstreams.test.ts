@@ -8,6 +8,7 @@ import {
   type Listening,
   listen,
   type RawResponse,
+  rawExchange,
   rawHttp,
   readStream,
   startUpstream,
@@ -120,30 +121,6 @@ async function getMany(url: string, target: string, n: number, headers?: Record<
 const code = (json: unknown) => (json as { code?: string } | undefined)?.code
 /** Requests an upstream served, health checks aside. */
 const traffic = (server: UpstreamServer) => server.received.filter((request) => request.url !== '/health').length
-
-/**
- * Writes bytes on a plain socket and resolves with everything received once the server closes the
- * connection; rejects after `timeoutMs` (the server kept it open) with what arrived so far.
- */
-function rawExchange(url: string, request: string, timeoutMs = 3000): Promise<string> {
-  const { hostname, port } = new URL(url)
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: hostname, port: Number(port) })
-    const chunks: Buffer[] = []
-    const received = () => Buffer.concat(chunks).toString('latin1')
-    const timer = setTimeout(() => {
-      socket.destroy()
-      reject(new Error(`the connection stayed open ${timeoutMs} ms; received: ${JSON.stringify(received())}`))
-    }, timeoutMs)
-    socket.on('connect', () => socket.write(request, 'latin1'))
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
-    socket.on('error', () => {}) // 'close' follows
-    socket.on('close', () => {
-      clearTimeout(timer)
-      resolve(received())
-    })
-  })
-}
 
 /** One request with node:http (keeps `Connection` as given), the whole answer read. */
 function nodeRequest(

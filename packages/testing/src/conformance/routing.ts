@@ -1,7 +1,7 @@
 import { hashApiKey } from '@portcullis/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AdapterFixture, EchoBody } from '../adapters/fixture'
-import { rawHttp } from '../raw-http'
+import { rawExchange, rawHttp } from '../raw-http'
 import { freePort } from '../redis-server'
 import { startUpstream, type UpstreamServer } from '../upstream-server'
 import { nextResponded, useFixture } from './helpers'
@@ -16,6 +16,12 @@ export function routingCases(adapter: AdapterFixture): void {
     let closedPort: number
     beforeAll(async () => {
       prices = await startUpstream('prices', (req, res, received) => {
+        if (req.url?.startsWith('/prices/stall')) {
+          // Declares 100 bytes, sends 10, then stalls past the body timeout.
+          res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100' })
+          res.write('0123456789')
+          return
+        }
         if (req.url?.startsWith('/prices/moved')) {
           res.writeHead(302, { location: '/prices/new-home' }).end()
           return
@@ -53,6 +59,13 @@ export function routingCases(adapter: AdapterFixture): void {
             }),
         },
         { name: 'down', match: '/api/v1/down/**', upstream: `http://127.0.0.1:${closedPort}`, stripPrefix: '/api/v1' },
+        {
+          name: 'stalling',
+          match: '/api/v1/stall/**',
+          upstream: { targets: [prices.url], timeouts: { body: '300ms' } },
+          addPrefix: '/prices',
+          stripPrefix: '/api/v1',
+        },
       ],
     }))
     const withKey = { 'x-api-key': key }
@@ -111,6 +124,20 @@ export function routingCases(adapter: AdapterFixture): void {
       expect(response.status).toBe(502)
       expect(response.headers['content-type']).toBe('application/problem+json')
       expect(code(response.json)).toBe('route.upstream_failed')
+    })
+
+    it('cuts the connection when the upstream’s body stalls after its headers, and goes on serving', async () => {
+      const { host } = new URL(app.url)
+      const cut = await rawExchange(
+        app.url,
+        `GET /api/v1/stall/x HTTP/1.1\r\nHost: ${host}\r\nx-api-key: ${key}\r\nConnection: close\r\n\r\n`,
+        5000,
+      )
+      // Whatever arrived, never the 100 bytes the upstream promised, and no error page after a 200.
+      expect(cut).not.toContain('0123456789'.repeat(10))
+      expect(cut).not.toContain('gateway.internal_error')
+      const after = await rawHttp(app.url, { target: '/api/v1/hotels', headers: withKey })
+      expect(after.status).toBe(200)
     })
 
     it('checks the caller before routing', async () => {
