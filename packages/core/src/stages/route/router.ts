@@ -1,13 +1,14 @@
 import type { GatewayContext } from '../../engine/context'
 import type { ResponseHeaderList } from '../../engine/engine'
 import { proceed, type Stage, type StageDecision } from '../../engine/stage'
-import { GatewayError, isGatewayError } from '../../errors/gateway-error'
+import { GatewayError } from '../../errors/gateway-error'
 import type { RoutePattern } from '../../matching/route-pattern'
 import type { HeaderTransform } from './header-transform'
 import { handlerRequest, type RouteHandler } from './in-process-handler'
+import { onwardBody } from './onward-body'
 import { type ForwardedHeaderStyle, upstreamRequestHeaders } from './proxy-headers'
 import { nullBodyStatus, type ResponseCache, type RouteCachePolicy } from './response-cache'
-import { type CompiledUpstream, callUpstream } from './upstream-call'
+import { type CompiledUpstream, callUpstream, type UpstreamAnswer } from './upstream-call'
 import type { PathRewriter } from './upstream-path'
 
 /** Where a route sends its requests. */
@@ -110,32 +111,8 @@ export class Router {
       const hit = await (cache as ResponseCache).lookup(cacheKey, ctx)
       if (hit !== undefined) return { action: 'respond', response: hit, answeredBy: 'cache' }
     }
-    const { destination } = route
-    const headers = upstreamRequestHeaders(ctx, onward, destination.kind === 'handler' ? 'none' : this.#forwarded)
-    route.requestHeaders?.(headers)
-    const body = await requestBody(ctx)
-    let status: number
-    let responseHeaders: Headers
-    let responseBody: ReadableStream<Uint8Array> | null
-    if (destination.kind === 'handler') {
-      const answer = await destination.handler(handlerRequest(ctx, target, headers, body.source), {
-        gateway: ctx,
-        params: route.pattern.capture(request.path)?.params ?? {},
-        route: route.name,
-      })
-      if (!(answer instanceof Response))
-        throw new GatewayError('gateway.internal_error', {
-          detail: `The "${route.name}" handler did not return a Response.`,
-        })
-      status = answer.status
-      responseHeaders = new Headers(answer.headers)
-      responseBody = answer.body
-    } else {
-      const answer = await callUpstream(destination.upstream, ctx, { target, headers, body })
-      status = answer.status
-      responseHeaders = answer.headers
-      responseBody = answer.body
-    }
+    const answer = await this.#answer(route, ctx, onward, target)
+    let { status, headers: responseHeaders, body: responseBody } = answer
     if (request.method === 'HEAD' || nullBodyStatus(status)) {
       await responseBody?.cancel().catch(() => {})
       responseBody = null
@@ -153,41 +130,32 @@ export class Router {
     return {
       action: 'respond',
       response: new Response(responseBody, { status, headers: responseHeaders }),
-      answeredBy: destination.kind,
+      answeredBy: route.destination.kind,
     }
   }
-}
 
-/** The request body to send on, and the error that cut its stream short (a body over the limit). */
-export interface OnwardBody {
-  /** Bytes a stage read (they can be sent again), the client's stream, or none. */
-  readonly source: Uint8Array | AsyncIterable<Uint8Array> | undefined
-  /** The gateway error the body stream failed with, once it has. */
-  error(): GatewayError | undefined
-}
-
-const noBody: OnwardBody = { source: undefined, error: () => undefined }
-
-/** The body as the gateway has it: the bytes a stage read, else the client's stream, watched for errors. */
-async function requestBody(ctx: GatewayContext): Promise<OnwardBody> {
-  const { body } = ctx.request
-  if (!body.present) return noBody
-  if (body.consumed) {
-    const bytes = await body.bytes()
-    return { source: bytes, error: () => undefined }
-  }
-  const stream = body.stream()
-  let failure: GatewayError | undefined
-  return {
-    source: (async function* watched() {
-      try {
-        yield* stream
-      } catch (error) {
-        if (isGatewayError(error)) failure = error
-        throw error
-      }
-    })(),
-    error: () => failure,
+  /** The answer of the route's upstream or handler, sent the onward request. */
+  async #answer(
+    route: CompiledRoute,
+    ctx: GatewayContext,
+    onward: OnwardView,
+    target: string,
+  ): Promise<UpstreamAnswer> {
+    const { destination } = route
+    const headers = upstreamRequestHeaders(ctx, onward, destination.kind === 'handler' ? 'none' : this.#forwarded)
+    route.requestHeaders?.(headers)
+    const body = await onwardBody(ctx)
+    if (destination.kind === 'upstream') return callUpstream(destination.upstream, ctx, { target, headers, body })
+    const answer = await destination.handler(handlerRequest(ctx, target, headers, body.source), {
+      gateway: ctx,
+      params: route.pattern.capture(ctx.request.path)?.params ?? {},
+      route: route.name,
+    })
+    if (!(answer instanceof Response))
+      throw new GatewayError('gateway.internal_error', {
+        detail: `The "${route.name}" handler did not return a Response.`,
+      })
+    return { status: answer.status, headers: new Headers(answer.headers), body: answer.body }
   }
 }
 

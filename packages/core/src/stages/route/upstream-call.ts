@@ -1,8 +1,8 @@
 import type { GatewayContext } from '../../engine/context'
 import { GatewayError } from '../../errors/gateway-error'
 import type { HealthChecker } from './health-checker'
+import type { OnwardBody } from './onward-body'
 import { downstreamResponseHeaders } from './proxy-headers'
-import type { OnwardBody } from './router'
 import { targetUrl, type UpstreamPool, type UpstreamTarget } from './upstream-pool'
 import { UpstreamFailure } from './upstream-transport'
 
