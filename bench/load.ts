@@ -3,7 +3,7 @@
  * `node --import tsx load.ts '<LoadRequest as JSON>'` prints one `LoadResult` JSON line.
  */
 import autocannon from 'autocannon'
-import { ownCpuSeconds, processCpuSeconds } from './lib/cpu-time'
+import { machineBusySeconds, ownCpuSeconds, processCpuSeconds } from './lib/cpu-time'
 import type { LoadRequest, LoadResult } from './lib/load-protocol'
 import { percentileOfSorted } from './lib/stats'
 
@@ -31,11 +31,16 @@ function cannon(request: LoadRequest, seconds: number, onResponse?: (ms: number)
 async function measure(request: LoadRequest): Promise<LoadResult> {
   if (request.warmupSeconds > 0) await cannon(request, request.warmupSeconds)
   const latencies: number[] = []
+  const upstreamCpu = () => (request.upstreamPid === undefined ? 0 : processCpuSeconds(request.upstreamPid))
   const serverBefore = processCpuSeconds(request.serverPid)
+  const upstreamBefore = upstreamCpu()
   const ownBefore = ownCpuSeconds()
+  const machineBefore = machineBusySeconds()
   const result = await cannon(request, request.durationSeconds, (ms) => latencies.push(ms))
   const serverCpuSeconds = processCpuSeconds(request.serverPid) - serverBefore
+  const upstreamCpuSeconds = upstreamCpu() - upstreamBefore
   const loadCpuSeconds = ownCpuSeconds() - ownBefore
+  const machineSeconds = machineBusySeconds() - machineBefore
   const sorted = Float64Array.from(latencies).sort()
   return {
     requests: result.requests.total,
@@ -46,7 +51,9 @@ async function measure(request: LoadRequest): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     serverCpuSeconds,
+    upstreamCpuSeconds,
     loadCpuSeconds,
+    otherCpuSeconds: Math.max(0, machineSeconds - serverCpuSeconds - upstreamCpuSeconds - loadCpuSeconds),
   }
 }
 

@@ -27,3 +27,16 @@ export function ownCpuSeconds(): number {
   const { user, system } = process.cpuUsage()
   return (user + system) / 1e6
 }
+
+/**
+ * The CPU time (in seconds) the whole machine has spent busy so far: every CPU's time that was not
+ * idle or waiting for I/O, steal (a hypervisor giving the CPU to another guest) included. From
+ * /proc/stat (Linux only).
+ */
+export function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? ''
+  // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest time is in user already)
+  const [user, nice, system, _idle, _iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number)
+  const busyTicks = [user, nice, system, irq, softirq, steal].reduce((sum: number, ticks) => sum + (ticks ?? 0), 0)
+  return busyTicks / clockTicksPerSecond()
+}

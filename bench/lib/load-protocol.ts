@@ -10,6 +10,8 @@ export interface LoadRequest {
   readonly durationSeconds: number
   /** The server process, whose CPU time is sampled around the measured window. */
   readonly serverPid: number
+  /** The upstream behind the server, if any, sampled the same way. */
+  readonly upstreamPid?: number | undefined
 }
 
 /** What one load-generator process reports (one JSON line on stdout). */
@@ -27,6 +29,13 @@ export interface LoadResult {
   readonly errors: number
   /** CPU time (user + system) the server process used in the measured window. */
   readonly serverCpuSeconds: number
+  /** CPU time the upstream process used in the measured window; 0 when there is none. */
+  readonly upstreamCpuSeconds: number
   /** CPU time the load generator used in the measured window: near 1 per second means it, not the server, was the limit. */
   readonly loadCpuSeconds: number
+  /**
+   * CPU time the rest of the machine used in the window (other processes, the kernel, steal): well
+   * above 0, something else competed with the benchmark.
+   */
+  readonly otherCpuSeconds: number
 }

@@ -1,23 +1,47 @@
 import { parseArgs } from 'node:util'
-import { type Framework, frameworks } from './workload'
+import { serverCpu } from './pinning'
 
 /** How a benchmark run is shaped. */
-export interface BenchOptions {
+export interface BenchOptions<Choice extends { readonly id: string }> {
   /** Measured runs per variant and route; variants are interleaved across them. */
   readonly runs: number
   readonly durationSeconds: number
   readonly warmupSeconds: number
-  readonly connections: number
-  readonly frameworks: readonly Framework[]
+  /** Each route is measured at each of these concurrencies (closed loop, pipelining 1). */
+  readonly connections: readonly number[]
+  /** What `--only` kept of the benchmark's choices (frameworks, routing setups); all by default. */
+  readonly selected: readonly Choice[]
+  /** The CPU an upstream process is pinned to, for benchmarks that start one. */
+  readonly upstreamCpu: number
 }
 
-export const usage = `Usage: pnpm bench [--quick] [--runs N] [--duration S] [--warmup S] [--connections N] [--only ${frameworks
-  .map((f) => f.id)
-  .join(',')}]
-  default: 3 runs x 10 s, 3 s warm-up, 50 connections; --quick: 1 run x 5 s`
+/** What a benchmark offers on its command line. */
+export interface OptionSpec<Choice extends { readonly id: string }> {
+  /** The command, for the usage text. */
+  readonly command: string
+  /** What `--only` picks from. */
+  readonly choices: readonly Choice[]
+  /** The default `--connections`. */
+  readonly connections: readonly number[]
+  /** Whether the benchmark starts an upstream (then `--upstream-cpu` exists). */
+  readonly upstream: boolean
+}
+
+export function usage(spec: OptionSpec<{ readonly id: string }>): string {
+  const upstream = spec.upstream ? ` [--upstream-cpu N]` : ''
+  return `Usage: ${spec.command} [--quick] [--runs N] [--duration S] [--warmup S] [--connections N[,N…]]${upstream} [--only ${spec.choices
+    .map((choice) => choice.id)
+    .join(',')}]
+  default: 3 runs x 10 s, 3 s warm-up, ${spec.connections.join(' and ')} connection(s)${
+    spec.upstream ? `, upstream on CPU ${serverCpu}` : ''
+  }; --quick: 1 run x 5 s`
+}
 
 /** Reads the runner's options; `--quick` changes the defaults, explicit flags still win. */
-export function benchOptions(args = process.argv.slice(2)): BenchOptions {
+export function benchOptions<Choice extends { readonly id: string }>(
+  spec: OptionSpec<Choice>,
+  args = process.argv.slice(2),
+): BenchOptions<Choice> {
   const { values } = parseArgs({
     args,
     options: {
@@ -27,22 +51,29 @@ export function benchOptions(args = process.argv.slice(2)): BenchOptions {
       warmup: { type: 'string' },
       connections: { type: 'string' },
       only: { type: 'string' },
+      ...(spec.upstream ? { 'upstream-cpu': { type: 'string' } } : {}),
     },
   })
   const integer = (name: string, value: string | undefined, fallback: number, min: number): number => {
     const parsed = value === undefined ? fallback : Number(value)
     if (!Number.isInteger(parsed) || parsed < min)
-      throw new Error(`--${name} ${value}: expected an integer >= ${min}\n${usage}`)
+      throw new Error(`--${name} ${value}: expected an integer >= ${min}\n${usage(spec)}`)
     return parsed
   }
-  const selected =
-    values.only === undefined ? frameworks : frameworks.filter((f) => values.only?.split(',').includes(f.id))
-  if (selected.length === 0) throw new Error(`--only: ${values.only}\n${usage}`)
+  const only = values.only?.split(',')
+  const selected = only === undefined ? spec.choices : spec.choices.filter((choice) => only.includes(choice.id))
+  if (selected.length === 0) throw new Error(`--only: ${values.only}\n${usage(spec)}`)
+  const connections =
+    values.connections === undefined
+      ? spec.connections
+      : values.connections.split(',').map((count) => integer('connections', count, 0, 1))
+  const upstreamCpu = values['upstream-cpu']
   return {
     runs: integer('runs', values.runs, values.quick ? 1 : 3, 1),
     durationSeconds: integer('duration', values.duration, values.quick ? 5 : 10, 1),
     warmupSeconds: integer('warmup', values.warmup, 3, 0),
-    connections: integer('connections', values.connections, 50, 1),
-    frameworks: selected,
+    connections,
+    selected,
+    upstreamCpu: integer('upstream-cpu', typeof upstreamCpu === 'string' ? upstreamCpu : undefined, serverCpu, 0),
   }
 }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { pinnedCommand, serverCpu } from './pinning'
-import type { Variant } from './workload'
+import type { ServerSpec } from './workload'
 
 /** A benchmark server running in its own process. */
 export interface RunningServer {
@@ -41,13 +41,26 @@ function firstLine(child: ChildProcess, label: string): Promise<string> {
   })
 }
 
-/** Starts a fresh server process for a variant, pinned to the server CPU, on a port the OS picks. */
-export async function startServer(variant: Variant, benchDir: string, label: string): Promise<RunningServer> {
-  const args = ['--import', 'tsx', variant.framework.serverFile, ...(variant.gateway ? ['--gateway'] : [])]
-  const [command, commandArgs] = pinnedCommand(serverCpu, process.execPath, args)
+/** Where and how a server process starts. */
+export interface StartOptions {
+  /** The CPU it is pinned to. */
+  readonly cpu: number
+  /** Environment variables besides the runner's own (`PORT` is always 0). */
+  readonly env?: Readonly<Record<string, string>>
+}
+
+/** Starts a fresh server process, pinned to a CPU, on a port the OS picks. */
+export async function startServer(
+  spec: ServerSpec,
+  benchDir: string,
+  label: string,
+  options: StartOptions = { cpu: serverCpu },
+): Promise<RunningServer> {
+  const args = ['--import', 'tsx', spec.file, ...spec.args]
+  const [command, commandArgs] = pinnedCommand(options.cpu, process.execPath, args)
   const child = spawn(command, commandArgs, {
     cwd: benchDir,
-    env: { ...process.env, PORT: '0' },
+    env: { ...process.env, ...options.env, PORT: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   live.add(child)
