@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import { createEngine, type Engine, type GatewayConfig, type GatewayContext } from '@portcullis/core'
-import { toRawRequest, trackResponse, undiciTransport } from '@portcullis/node'
+import { readBodyStart, toRawRequest, trackResponse, undiciTransport } from '@portcullis/node'
 import type { Context, Middleware, Next } from 'koa'
 
 declare module 'koa' {
@@ -18,26 +18,28 @@ export interface KoaGateway extends Middleware {
   close(): Promise<void>
 }
 
-// Bodies up to this size with a declared length are handed to Koa as a buffer; others stream.
+// Bodies up to this size are handed to Koa as a buffer; larger ones stream.
 const bufferedBodyLimit = 64 * 1024
 
 /** Hands a gateway response to Koa, so Koa's own response handling (and upstream middleware) applies. */
 async function respondWith(ctx: Context, response: Response): Promise<void> {
   ctx.status = response.status
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN)
   if (response.body === null) {
     // Koa turns a null body into 204; an empty one keeps the status (e.g. a 308 redirect).
     ctx.body = ''
     ctx.remove('content-type')
-  } else if (declared <= bufferedBodyLimit) {
+  } else {
     try {
-      ctx.body = Buffer.from(await response.arrayBuffer())
+      const start = await readBodyStart(response.body, bufferedBodyLimit)
+      ctx.body = start.whole
+        ? Buffer.from(start.bytes.buffer, start.bytes.byteOffset, start.bytes.byteLength)
+        : Readable.from(start.chunks)
     } catch {
       // An upstream's body broke off (or stalled past its timeout) after its headers: cut the connection.
       ctx.res.destroy()
       return
     }
-  } else ctx.body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
+  }
   for (const [name, value] of response.headers) if (name !== 'set-cookie') ctx.set(name, value)
   const cookies = response.headers.getSetCookie()
   if (cookies.length > 0) ctx.append('set-cookie', cookies)

@@ -1,4 +1,5 @@
 export * from '@portcullis/core'
+export { type BodyStart, readBodyStart } from './body-start'
 export { gateway, type NodeGateway } from './gateway'
 export { createNodeMiddleware, type NodeMiddleware, type NodeMiddlewareHooks } from './node-middleware'
 export { type NodeRequestOptions, toRawRequest } from './node-raw-request'

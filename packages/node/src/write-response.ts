@@ -1,8 +1,9 @@
 import type { ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { type BodyStart, readBodyStart } from './body-start'
 
-// Bodies up to this size with a declared length are written in one go; larger or unknown ones stream.
+// Bodies up to this size are written in one go, with their length; larger ones stream.
 const bufferedBodyLimit = 64 * 1024
 
 /** Copies a Fetch `Response`'s status and headers onto a Node response (`Set-Cookie` stays split). */
@@ -28,21 +29,20 @@ export async function writeResponse(res: ServerResponse, response: Response, met
     res.end()
     return
   }
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN)
-  if (declared <= bufferedBodyLimit) {
-    let bytes: ArrayBuffer
-    try {
-      bytes = await response.arrayBuffer()
-    } catch {
-      // An upstream's body broke off (or stalled past its timeout) after its headers: cut the connection.
-      res.destroy()
-      return
-    }
-    res.end(new Uint8Array(bytes))
+  let start: BodyStart
+  try {
+    start = await readBodyStart(body, bufferedBodyLimit)
+  } catch {
+    // An upstream's body broke off (or stalled past its timeout) after its headers: cut the connection.
+    res.destroy()
+    return
+  }
+  if (start.whole) {
+    res.end(start.bytes)
     return
   }
   try {
-    await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), res)
+    await pipeline(Readable.from(start.chunks, { objectMode: false }), res)
   } catch {
     // The client went away or the body failed midway: the socket is already torn down.
     res.destroy()

@@ -127,11 +127,12 @@ export class Router {
       )
       responseHeaders.set('x-cache', 'MISS')
     }
-    return {
-      action: 'respond',
-      response: new Response(responseBody, { status, headers: responseHeaders }),
-      answeredBy: route.destination.kind,
-    }
+    // A handler's own Response goes out as it is when nothing above replaced its body: no copy.
+    const response =
+      answer.response !== undefined && responseBody === answer.body
+        ? answer.response
+        : new Response(responseBody, { status, headers: responseHeaders })
+    return { action: 'respond', response, answeredBy: route.destination.kind }
   }
 
   /** The answer of the route's upstream or handler, sent the onward request. */
@@ -155,7 +156,20 @@ export class Router {
       throw new GatewayError('gateway.internal_error', {
         detail: `The "${route.name}" handler did not return a Response.`,
       })
-    return { status: answer.status, headers: new Headers(answer.headers), body: answer.body }
+    return handlerAnswer(answer)
+  }
+}
+
+/**
+ * A handler's response as an answer: its headers are edited in place when they may be (those of
+ * `Response.redirect()` and `Response.error()` may not, and are copied).
+ */
+function handlerAnswer(response: Response): UpstreamAnswer {
+  try {
+    response.headers.delete('x-portcullis-probe')
+    return { status: response.status, headers: response.headers, body: response.body, response }
+  } catch {
+    return { status: response.status, headers: new Headers(response.headers), body: response.body }
   }
 }
 

@@ -23,11 +23,13 @@ export interface UpstreamCall {
   readonly body: OnwardBody
 }
 
-/** An upstream's answer, its headers cleaned of hop-by-hop ones. */
+/** An upstream's (or a handler's) answer, its headers cleaned of hop-by-hop ones. */
 export interface UpstreamAnswer {
   readonly status: number
   readonly headers: Headers
   readonly body: ReadableStream<Uint8Array> | null
+  /** A handler's own response, when its headers are the ones above (edited in place). */
+  readonly response?: Response
 }
 
 // RFC 9110 §9.2.2: a retry may repeat these.
