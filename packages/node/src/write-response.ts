@@ -41,6 +41,8 @@ export async function writeResponse(res: ServerResponse, response: Response, met
     res.end(start.bytes)
     return
   }
+  // The status and headers go out now: a client waiting on a stream (events, a slow upstream) sees them at once.
+  res.flushHeaders()
   try {
     await pipeline(Readable.from(start.chunks, { objectMode: false }), res)
   } catch {

@@ -1,3 +1,4 @@
+import net from 'node:net'
 import { hashApiKey } from '@portcullis/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AdapterFixture, EchoBody } from '../adapters/fixture'
@@ -14,6 +15,11 @@ export function routingCases(adapter: AdapterFixture): void {
   describe('routes', () => {
     let prices: UpstreamServer
     let closedPort: number
+    let released: Promise<void> = Promise.resolve()
+    let sawFirst: () => void = () => {}
+    const firstSeen = new Promise<void>((resolve) => {
+      sawFirst = resolve
+    })
     beforeAll(async () => {
       prices = await startUpstream('prices', (req, res, received) => {
         if (req.url?.startsWith('/prices/stall')) {
@@ -57,6 +63,26 @@ export function routingCases(adapter: AdapterFixture): void {
               apiKey: request.headers.get('x-api-key'),
               url: new URL(request.url).pathname,
             }),
+        },
+        {
+          name: 'events',
+          match: 'GET /api/v1/events',
+          handler: () => {
+            let release: () => void = () => {}
+            released = new Promise<void>((resolve) => {
+              release = resolve
+            })
+            const body = new ReadableStream<Uint8Array>({
+              async start(controller) {
+                controller.enqueue(new TextEncoder().encode('data: first\n\n'))
+                await firstSeen
+                controller.enqueue(new TextEncoder().encode('data: second\n\n'))
+                controller.close()
+                release()
+              },
+            })
+            return new Response(body, { headers: { 'content-type': 'text/event-stream' } })
+          },
         },
         { name: 'down', match: '/api/v1/down/**', upstream: `http://127.0.0.1:${closedPort}`, stripPrefix: '/api/v1' },
         {
@@ -111,6 +137,35 @@ export function routingCases(adapter: AdapterFixture): void {
       expect(response.status).toBe(200)
       expect(response.json).toEqual({ room: 'r-7', consumer: 'acme', apiKey: null, url: '/api/v1/rooms/r-7' })
       expect((await responded).answeredBy).toBe('handler')
+    })
+
+    it('writes a handler’s in-memory answer with its length, and streams one still being produced', async () => {
+      const rooms = await rawHttp(app.url, { target: '/api/v1/rooms/r-1', headers: withKey })
+      expect(rooms.headers['content-length']).toBe(String(Buffer.byteLength(rooms.body)))
+      expect(rooms.headers['transfer-encoding']).toBeUndefined()
+      const { host, hostname, port } = new URL(app.url)
+      const socket = net.connect({ host: hostname, port: Number(port) })
+      socket.write(`GET /api/v1/events HTTP/1.1\r\nHost: ${host}\r\nx-api-key: ${key}\r\nConnection: close\r\n\r\n`)
+      let received = ''
+      socket.setEncoding('latin1')
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`the first event did not arrive on its own: ${received}`)),
+          3000,
+        )
+        socket.on('data', (chunk: string) => {
+          received += chunk
+          if (received.includes('data: first')) {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+      })
+      expect(received).not.toContain('data: second')
+      sawFirst()
+      await released
+      await new Promise((resolve) => socket.on('close', resolve))
+      expect(received).toContain('data: second')
     })
 
     it('lets a request no route matches fall through to the app', async () => {
