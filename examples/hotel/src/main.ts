@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
 import { ConfigError } from '@portcullis/core'
 import { createHotelApp } from './app'
 import { demoKeys } from './demo-keys'
@@ -9,9 +10,13 @@ const port = Number(process.env.PORT ?? 3000)
 
 // The dates and room-types services run as servers of their own; the gateway routes to them.
 const services = await startHotelServices()
+// One JSON line per request (pino's format, credentials redacted), beside the demo: tail -f it.
+const accessLog = fileURLToPath(new URL('../access.ndjson', import.meta.url))
 let hotel: ReturnType<typeof createHotelApp>
 try {
-  hotel = createHotelApp(services)
+  hotel = createHotelApp(services, {
+    telemetry: { logs: { to: { file: accessLog }, headers: ['user-agent', 'x-api-key'] } },
+  })
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message)
@@ -67,6 +72,8 @@ What the gateway refuses, as application/problem+json:
 Rate limits and quotas (RateLimit headers on every limited answer; 429 once over):
   for i in $(seq 11); do curl -s -o /dev/null -w '%{http_code} ' ${base}/api/v1/hotels/h1/prices?date=2026-12-24; done; echo
   curl -si ${base}/api/v1/bookings/00000000-0000-4000-8000-000000000000 -H 'x-api-key: ${demoKeys.reader}' | grep -i ratelimit   # the monthly quota
+
+Access log, one JSON line per request (API keys redacted): tail -f ${accessLog}
 
 One line per request follows (Ctrl-C to stop and print the endpoints discovery learned):
 `)

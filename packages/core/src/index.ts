@@ -91,6 +91,9 @@ export {
   type UpstreamTransportFactory,
   type UpstreamTransportOptions,
 } from './stages/route/upstream-transport'
+export type { TelemetryAdmin } from './stages/telemetry/build-telemetry'
+export type { LineWriterStats } from './stages/telemetry/line-writer'
+export type { AccessLogSink } from './stages/telemetry/log-sink'
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store'
 export type { CounterValue, SlidingWindowResult, Store } from './store/store'
 export { registerStoreKind, type StoreFactory, type StoreOptions } from './store/store-kinds'

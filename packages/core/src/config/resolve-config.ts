@@ -12,6 +12,7 @@ import type { LimitsAdmin } from '../stages/limits/limits-admin'
 import { buildRouter } from '../stages/route/build-routes'
 import type { Router } from '../stages/route/router'
 import type { UpstreamTransportFactory } from '../stages/route/upstream-transport'
+import { buildTelemetry, type TelemetryAdmin } from '../stages/telemetry/build-telemetry'
 import { buildValidationStages } from '../stages/validation/build-validation'
 import { MemoryStore } from '../store/memory-store'
 import type { Store } from '../store/store'
@@ -44,6 +45,8 @@ export interface ResolvedGatewayConfig {
   readonly discovery: DiscoveryAdmin | undefined
   /** The routes, when the `routes` section has any. */
   readonly router: Router | undefined
+  /** The counts of the telemetry outputs. */
+  readonly telemetry: TelemetryAdmin
 }
 
 /** Options of {@link resolveConfig}. */
@@ -87,11 +90,13 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
   const validation = buildValidationStages(source, build)
   const discovery = buildDiscovery(source, store, validation.documented, build)
   const router = buildRouter(source, { store, transport: options.upstreamTransport }, build)
+  const telemetry = buildTelemetry(source, build)
   const builtStages = [
     ...validation.stages,
     ...buildIdentityStages(source, trust.trustsAnyone, build),
     ...limits.stages,
     ...discovery.stages,
+    ...telemetry.stages,
   ]
   if (problems.length > 0) {
     // A store the config made (a Redis connection) must not outlive the refusal.
@@ -114,6 +119,7 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
     limits: limits.admin,
     discovery: discovery.admin,
     router,
+    telemetry: telemetry.admin,
   }
 }
 

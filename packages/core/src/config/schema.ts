@@ -11,6 +11,7 @@ import { AuthSection } from './sections/auth-schema'
 import { AbuseSection, DiscoverySection } from './sections/discovery-schema'
 import { QuotasSection, RateLimitsSection } from './sections/limits-schema'
 import { CacheSection, RoutesSection } from './sections/routes-schema'
+import { TelemetrySection } from './sections/telemetry-schema'
 import { OpenApiSection, ValidationSection } from './sections/validation-schema'
 
 export {
@@ -147,6 +148,7 @@ export const gatewayConfigSchema = Type.Object(
     abuse: Type.Optional(AbuseSection),
     routes: Type.Optional(RoutesSection),
     cache: Type.Optional(CacheSection),
+    telemetry: Type.Optional(TelemetrySection),
     stages: Type.Optional(
       Type.Array(codeOnly<Stage>('stage', 'A custom stage (code only).'), {
         description: "The app's own stages, each in its phase (code only).",

@@ -1,3 +1,4 @@
+import type { GatewayError } from '../errors/gateway-error'
 import type { TargetRejection } from '../request/canonical-path'
 import type { GatewayRequest } from '../request/gateway-request'
 import { newTraceId, type TraceContext } from '../request/trace-context'
@@ -81,6 +82,8 @@ export interface GatewayContext {
    * response), or a route: its upstream, its in-process handler, or the response cache.
    */
   readonly answeredBy: AnsweredBy
+  /** The error the gateway refused the request with (an enforced denial), if it did. */
+  readonly denial: GatewayError | undefined
   /** Headers added to the response, whoever answers (e.g. `RateLimit`); the request id header is added too. */
   readonly responseHeaders: Headers
   /** Changes to the request as it goes on to the app or an upstream (stripped credentials, identity headers). */
@@ -104,6 +107,8 @@ export class RequestContext implements GatewayContext {
   completed = false
   /** Who answers: set when a stage responds or an enforced denial ends the pipeline. */
   answeredBy: AnsweredBy = 'app'
+  /** The enforced denial that ended the pipeline, if one did. */
+  denial: GatewayError | undefined = undefined
   /** Why the request target was refused, when it was. */
   targetRejection: TargetRejection | undefined = undefined
   /** Whether the socket peer is a trusted proxy. */

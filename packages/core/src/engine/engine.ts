@@ -12,6 +12,7 @@ import { parseTraceparent } from '../request/trace-context'
 import type { DiscoveryAdmin } from '../stages/discovery/discovery-admin'
 import type { LimitsAdmin } from '../stages/limits/limits-admin'
 import type { OnwardView } from '../stages/route/router'
+import type { TelemetryAdmin } from '../stages/telemetry/build-telemetry'
 import type { Store } from '../store/store'
 import { type GatewayContext, RequestContext } from './context'
 import { type OnwardEdits, withoutCookies, withoutQueryParams } from './onward-request'
@@ -73,6 +74,8 @@ export interface Engine {
   readonly limits: LimitsAdmin
   /** What discovery learned from traffic; `undefined` unless the `discovery` section is on. */
   readonly discovery: DiscoveryAdmin | undefined
+  /** The counts of the telemetry outputs (access log lines written and dropped). */
+  readonly telemetry: TelemetryAdmin
   /** Whether adapters should keep a (bounded) copy of response bodies for {@link Engine.complete}. */
   readonly capturesResponseBodies: boolean
   /**
@@ -139,6 +142,10 @@ class GatewayEngine implements Engine {
     return this.config.discovery
   }
 
+  get telemetry(): TelemetryAdmin {
+    return this.config.telemetry
+  }
+
   get store(): Store {
     return this.config.store
   }
@@ -187,6 +194,7 @@ class GatewayEngine implements Engine {
       }
       if (decision.action === 'deny' && enforced) {
         ctx.answeredBy = 'gateway'
+        ctx.denial = decision.error
         return {
           kind: 'respond',
           ctx,

@@ -1,4 +1,5 @@
 import type { AdapterFixture } from '../adapters/fixture'
+import { accessLogCases } from './access-log'
 import { aclCases } from './acl'
 import { apiKeyCases } from './auth-api-keys'
 import { authTokenCases } from './auth-tokens'
@@ -36,4 +37,5 @@ export function conformanceSuite(adapter: AdapterFixture): void {
   limitCases(adapter)
   discoveryCases(adapter)
   routingCases(adapter)
+  accessLogCases(adapter)
 }

@@ -1,0 +1,62 @@
+import { hashApiKey } from '@portcullis/core'
+import { describe, expect, it } from 'vitest'
+import type { AdapterFixture } from '../adapters/fixture'
+import { rawHttp } from '../raw-http'
+import { useFixture } from './helpers'
+
+const key = 'pk_conformance_log_5Rw8nX2q'
+const token = 'eyJhbGciOiJub25lIn0.bG9nLXNlY3JldA.c2ln'
+
+/** Access logs on every adapter: one line per request, with the framework's template, and no secret. */
+export function accessLogCases(adapter: AdapterFixture): void {
+  describe('access log', () => {
+    const lines: string[] = []
+    const app = useFixture(adapter, async () => ({
+      auth: {
+        apiKeys: {
+          in: [{ header: 'x-api-key' }, { query: 'api_key' }],
+          keys: [{ id: 'l1', hash: await hashApiKey(key), consumer: 'acme' }],
+        },
+      },
+      telemetry: {
+        logs: { to: (line: string) => lines.push(line), headers: ['x-api-key', 'authorization', 'cookie'] },
+      },
+    }))
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 30))
+
+    it('writes one line per request, with the status the client got and the route that answered', async () => {
+      lines.length = 0
+      await rawHttp(app.url, { target: `/users/42?api_key=${key}` })
+      await rawHttp(app.url, { target: '/users/43', headers: { authorization: `Bearer ${token}` } })
+      await settle()
+      const [first, second] = lines.map((line) => JSON.parse(line))
+      expect(lines).toHaveLength(2)
+      expect(first).toMatchObject({
+        level: 30,
+        res: { statusCode: 200 },
+        consumer: 'acme',
+        decision: 'allowed',
+        answeredBy: 'app',
+      })
+      expect(first.req).toMatchObject({ method: 'GET', path: '/users/42', query: 'api_key=[REDACTED]' })
+      if (adapter.knowsRouteTemplates) expect(first.req.routeTemplate).toBe('/users/:id')
+      expect(second).toMatchObject({
+        level: 40,
+        decision: 'denied',
+        errorCode: 'auth.credentials_missing',
+        res: { statusCode: 401 },
+      })
+    })
+
+    it('never writes the credentials it saw', async () => {
+      lines.length = 0
+      await rawHttp(app.url, { target: '/users/1', headers: { 'x-api-key': key, cookie: `sid=${token}` } })
+      await rawHttp(app.url, { target: `/users/2?api_key=${key}` })
+      await settle()
+      const output = lines.join('\n')
+      expect(lines).toHaveLength(2)
+      expect(output).not.toContain(key)
+      expect(output).not.toContain(token)
+    })
+  })
+}
