@@ -1,6 +1,7 @@
+import { readCount } from '../../stats/read-count'
 import { isRecord } from './is-record'
 import { newNode, nodeToJSON, type ShapeNode, type ShapeNodeJSON, schemaOf } from './shape-node'
-import { jsonValueType, looksLikeValue, mergeTally, readCount, tallyType } from './value-type'
+import { jsonValueType, looksLikeValue, mergeTally, tallyType } from './value-type'
 
 export {
   type LearnedParameter,

@@ -1,11 +1,11 @@
+import { LatencyHistogram, type LatencyHistogramJSON, type LatencySummary } from '../../stats/latency-histogram'
+import { readCount } from '../../stats/read-count'
 import { ShapeLearner, type ShapeLimits } from './body-shape'
-import { LatencyHistogram, type LatencyHistogramJSON, type LatencySummary } from './latency-histogram'
 import { isJsonMediaType, mediaTypeOf } from './media-type'
 import { QueryLearner, type QueryLimits } from './query-learner'
 import { SessionSketch, type SessionSketchJSON } from './session-sketch'
-import { readCount } from './value-type'
 
-export type { LatencySummary } from './latency-histogram'
+export type { LatencySummary } from '../../stats/latency-histogram'
 export { isJsonMediaType } from './media-type'
 
 /** A response status class. */

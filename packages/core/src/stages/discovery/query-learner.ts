@@ -1,9 +1,9 @@
+import { readCount } from '../../stats/read-count'
 import { isRecord } from './is-record'
 import {
   looksLikeValue,
   mergeTally,
   newTally,
-  readCount,
   stringValueType,
   type TypeTally,
   type TypeTallyJSON,

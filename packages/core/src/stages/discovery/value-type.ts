@@ -1,3 +1,4 @@
+import { readCount } from '../../stats/read-count'
 /** A JSON-Schema type name, as inferred from one observed value. */
 export type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object'
 
@@ -162,12 +163,4 @@ export function tallySchema(tally: TypeTally, strings = false): Record<string, u
   const formatHolds = types.includes('string') && (!strings || seen.length === 1)
   if (formatHolds && tally.format !== undefined && tally.format !== '') schema.format = tally.format
   return schema
-}
-
-/** A count read from serialised learning: a non-negative safe integer, or a `TypeError`. */
-export function readCount(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new TypeError('a count must be a non-negative integer')
-  }
-  return value
 }

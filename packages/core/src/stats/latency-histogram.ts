@@ -1,4 +1,4 @@
-import { readCount } from './value-type'
+import { readCount } from './read-count'
 
 /** Latency over the requests recorded; percentiles are estimates within about 9 %. */
 export interface LatencySummary {
