@@ -15,7 +15,7 @@ const accessLog = fileURLToPath(new URL('../access.ndjson', import.meta.url))
 let hotel: ReturnType<typeof createHotelApp>
 try {
   hotel = createHotelApp(services, {
-    telemetry: { logs: { to: { file: accessLog }, headers: ['user-agent', 'x-api-key'] } },
+    telemetry: { logs: { to: { file: accessLog }, headers: ['user-agent', 'x-api-key'] }, analytics: true },
   })
 } catch (error) {
   if (error instanceof ConfigError) {
@@ -79,6 +79,17 @@ One line per request follows (Ctrl-C to stop and print the endpoints discovery l
 `)
 })
 
+/** On the way out: the session's traffic by endpoint, from the gateway's analytics. */
+function printAnalytics(): void {
+  const report = hotel.gateway.engine.telemetry.analytics(10)
+  if (report === undefined || report.total.requests === 0) return
+  console.log('\nTraffic by endpoint (requests, 2xx/4xx/5xx, p50 / p99 ms):')
+  for (const { name, requests, statuses, latency } of report.endpoints)
+    console.log(
+      `  ${name.padEnd(48)} ${String(requests).padStart(6)}  ${statuses['2xx']}/${statuses['4xx']}/${statuses['5xx']}  ${latency.p50Ms.toFixed(1)} / ${latency.p99Ms.toFixed(1)}`,
+    )
+}
+
 /** On the way out: what discovery learned from this session's traffic. */
 async function printDiscovery(): Promise<void> {
   const discovery = hotel.gateway.engine.discovery
@@ -96,6 +107,7 @@ async function printDiscovery(): Promise<void> {
 }
 
 const shutdown = () => {
+  printAnalytics()
   printDiscovery()
     .catch(() => {})
     .finally(() => {

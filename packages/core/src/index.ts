@@ -91,9 +91,17 @@ export {
   type UpstreamTransportFactory,
   type UpstreamTransportOptions,
 } from './stages/route/upstream-transport'
+export type {
+  AnalyticsJSON,
+  AnalyticsSnapshot,
+  MinuteTraffic,
+  NamedTraffic,
+} from './stages/telemetry/analytics-book'
 export type { TelemetryAdmin } from './stages/telemetry/build-telemetry'
 export type { LineWriterStats } from './stages/telemetry/line-writer'
 export type { AccessLogSink } from './stages/telemetry/log-sink'
+export type { StatusClass, TrafficSummary } from './stages/telemetry/traffic-tally'
+export type { LatencySummary } from './stats/latency-histogram'
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store'
 export type { CounterValue, SlidingWindowResult, Store } from './store/store'
 export { registerStoreKind, type StoreFactory, type StoreOptions } from './store/store-kinds'

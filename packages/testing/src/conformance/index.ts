@@ -1,5 +1,4 @@
 import type { AdapterFixture } from '../adapters/fixture'
-import { accessLogCases } from './access-log'
 import { aclCases } from './acl'
 import { apiKeyCases } from './auth-api-keys'
 import { authTokenCases } from './auth-tokens'
@@ -15,6 +14,7 @@ import { problemCases } from './problems'
 import { requestIdCases } from './request-ids'
 import { responseCases } from './responses'
 import { routingCases } from './routing'
+import { telemetryCases } from './telemetry'
 import { tlsCases } from './tls'
 import { validationCases } from './validation'
 
@@ -37,5 +37,5 @@ export function conformanceSuite(adapter: AdapterFixture): void {
   limitCases(adapter)
   discoveryCases(adapter)
   routingCases(adapter)
-  accessLogCases(adapter)
+  telemetryCases(adapter)
 }

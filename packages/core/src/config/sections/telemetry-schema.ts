@@ -3,7 +3,7 @@
 import type { Hint, Kind, OptionalKind, ReadonlyKind } from '@sinclair/typebox'
 import { type Static, Type } from '@sinclair/typebox'
 import type { AccessLogSink } from '../../stages/telemetry/log-sink'
-import { codeOnly, expectedKeyword, HeaderName, NonEmpty } from '../schema-primitives'
+import { codeOnly, Duration, expectedKeyword, HeaderName, NonEmpty } from '../schema-primitives'
 
 const LogDestination = Type.Union(
   [
@@ -48,10 +48,40 @@ const AccessLogs = Type.Union(
   },
 )
 
+const Analytics = Type.Union(
+  [
+    Type.Boolean(),
+    Type.Object(
+      {
+        maxEndpoints: Type.Optional(
+          Type.Integer({ minimum: 1, description: 'Endpoints kept apart; the rest count as "(other)". Default: 500.' }),
+        ),
+        maxConsumers: Type.Optional(
+          Type.Integer({
+            minimum: 1,
+            description: 'Consumers kept apart; the rest count as "(other)". Default: 1000.',
+          }),
+        ),
+        retain: Type.Optional({
+          ...Duration,
+          description: 'How much of the per-minute series is kept. Default: "6h".',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  {
+    [expectedKeyword]: 'true, false or { maxEndpoints, maxConsumers, retain }',
+    description:
+      'Traffic analytics in process: per endpoint and consumer, status classes, latency percentiles, per minute.',
+  },
+)
+
 /** The `telemetry` section. */
 export const TelemetrySection = Type.Object(
   {
     logs: Type.Optional(AccessLogs),
+    analytics: Type.Optional(Analytics),
     redact: Type.Optional(
       Type.Object(
         {

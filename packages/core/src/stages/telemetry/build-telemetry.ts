@@ -5,6 +5,8 @@ import { RequestContext } from '../../engine/context'
 import type { Stage } from '../../engine/stage'
 import type { BuildContext } from '../build-context'
 import { accessLogRecord, type LogBase } from './access-log-record'
+import type { AnalyticsJSON, AnalyticsSnapshot } from './analytics-book'
+import { buildAnalytics } from './build-analytics'
 import { type BatchWrite, LineWriter, type LineWriterStats } from './line-writer'
 import { compileRedactor } from './redaction'
 
@@ -12,6 +14,14 @@ import { compileRedactor } from './redaction'
 export interface TelemetryAdmin {
   /** The access log's counts: lines written, dropped (queue full or destination failing), queued. */
   accessLog(): LineWriterStats | undefined
+  /** The traffic analytics (the `top` endpoints and consumers); `undefined` unless `telemetry.analytics` is on. */
+  analytics(top?: number): AnalyticsSnapshot | undefined
+  /** The analytics as JSON, for another instance to merge. */
+  exportAnalytics(): AnalyticsJSON | undefined
+  /** Adds another instance's exported analytics to these. */
+  mergeAnalytics(other: AnalyticsJSON): void
+  /** Starts the analytics over. */
+  resetAnalytics(): void
 }
 
 /** What the `telemetry` section builds. */
@@ -88,14 +98,34 @@ function destinationWriter(
 }
 
 /**
- * Builds the access log from `telemetry.logs`: an observer stage that writes one line per finished
- * request through a bounded, batched writer (flushed when the gateway closes).
+ * Builds `telemetry`: the access log (an observer stage writing one line per finished request through a
+ * bounded, batched writer, flushed when the gateway closes) and the analytics.
  */
 export function buildTelemetry(config: GatewayConfig, build: BuildContext): BuiltTelemetry {
+  const analytics = buildAnalytics(config.telemetry?.analytics, build)
+  const accessLog = buildAccessLog(config, build)
+  const { clock } = build
+  return {
+    stages: [
+      ...(accessLog === undefined ? [] : [accessLog.stage]),
+      ...(analytics === undefined ? [] : [analytics.stage]),
+    ],
+    admin: {
+      accessLog: () => accessLog?.writer.stats,
+      analytics: (top) => analytics?.book.snapshot(top),
+      exportAnalytics: () => analytics?.book.toJSON(),
+      mergeAnalytics: (other) => analytics?.book.absorb(other),
+      resetAnalytics: () => analytics?.book.reset(clock.now()),
+    },
+  }
+}
+
+/** The access log of `telemetry.logs`, when it is configured. */
+function buildAccessLog(config: GatewayConfig, build: BuildContext): { stage: Stage; writer: LineWriter } | undefined {
   const logs = config.telemetry?.logs
-  if (logs === undefined) return { stages: [], admin: { accessLog: () => undefined } }
+  if (logs === undefined) return undefined
   const destination = destinationWriter(logs, build)
-  if (destination === undefined) return { stages: [], admin: { accessLog: () => undefined } }
+  if (destination === undefined) return undefined
   const detailed = typeof logs === 'object' && 'to' in logs ? logs : undefined
   const writer = new LineWriter(destination.write, detailed?.maxQueue ?? 10_000)
   const options = {
@@ -115,5 +145,5 @@ export function buildTelemetry(config: GatewayConfig, build: BuildContext): Buil
       await destination.close()
     },
   }
-  return { stages: [stage], admin: { accessLog: () => writer.stats } }
+  return { stage, writer }
 }

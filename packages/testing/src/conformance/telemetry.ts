@@ -7,8 +7,8 @@ import { useFixture } from './helpers'
 const key = 'pk_conformance_log_5Rw8nX2q'
 const token = 'eyJhbGciOiJub25lIn0.bG9nLXNlY3JldA.c2ln'
 
-/** Access logs on every adapter: one line per request, with the framework's template, and no secret. */
-export function accessLogCases(adapter: AdapterFixture): void {
+/** Telemetry on every adapter: one access log line per request with the framework's template and no secret, and analytics by template. */
+export function telemetryCases(adapter: AdapterFixture): void {
   describe('access log', () => {
     const lines: string[] = []
     const app = useFixture(adapter, async () => ({
@@ -20,6 +20,7 @@ export function accessLogCases(adapter: AdapterFixture): void {
       },
       telemetry: {
         logs: { to: (line: string) => lines.push(line), headers: ['x-api-key', 'authorization', 'cookie'] },
+        analytics: true,
       },
     }))
     const settle = () => new Promise((resolve) => setTimeout(resolve, 30))
@@ -57,6 +58,17 @@ export function accessLogCases(adapter: AdapterFixture): void {
       expect(lines).toHaveLength(2)
       expect(output).not.toContain(key)
       expect(output).not.toContain(token)
+    })
+
+    it('counts analytics by the route template the framework matched', async () => {
+      await rawHttp(app.url, { target: '/users/7', headers: { 'x-api-key': key } })
+      await settle()
+      const report = app.engine.telemetry.analytics()
+      const names = report?.endpoints.map(({ name }) => name) ?? []
+      expect(names).toContain(adapter.knowsRouteTemplates ? 'GET /users/:id' : 'GET (no route template)')
+      expect(names.some((name) => /\/users\/\d/.test(name))).toBe(false)
+      expect(report?.consumers.find(({ name }) => name === 'acme')?.requests).toBeGreaterThan(0)
+      expect(report?.denials['auth.credentials_missing']).toBeGreaterThan(0)
     })
   })
 }
