@@ -12,10 +12,16 @@ const port = Number(process.env.PORT ?? 3000)
 const services = await startHotelServices()
 // One JSON line per request (pino's format, credentials redacted), beside the demo: tail -f it.
 const accessLog = fileURLToPath(new URL('../access.ndjson', import.meta.url))
+const otlpEndpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT
 let hotel: ReturnType<typeof createHotelApp>
 try {
   hotel = createHotelApp(services, {
-    telemetry: { logs: { to: { file: accessLog }, headers: ['user-agent', 'x-api-key'] }, analytics: true },
+    telemetry: {
+      logs: { to: { file: accessLog }, headers: ['user-agent', 'x-api-key'] },
+      analytics: true,
+      // OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 npm run demo: one OTLP log record per request.
+      ...(otlpEndpoint === undefined ? {} : { otlp: { url: otlpEndpoint, serviceName: 'hotel-demo' } }),
+    },
   })
 } catch (error) {
   if (error instanceof ConfigError) {
@@ -73,7 +79,9 @@ Rate limits and quotas (RateLimit headers on every limited answer; 429 once over
   for i in $(seq 11); do curl -s -o /dev/null -w '%{http_code} ' ${base}/api/v1/hotels/h1/prices?date=2026-12-24; done; echo
   curl -si ${base}/api/v1/bookings/00000000-0000-4000-8000-000000000000 -H 'x-api-key: ${demoKeys.reader}' | grep -i ratelimit   # the monthly quota
 
-Access log, one JSON line per request (API keys redacted): tail -f ${accessLog}
+Access log, one JSON line per request (API keys redacted): tail -f ${accessLog}${
+    otlpEndpoint === undefined ? '' : `\nOTLP logs to ${otlpEndpoint}/v1/logs`
+  }
 
 One line per request follows (Ctrl-C to stop and print the endpoints discovery learned):
 `)

@@ -3,7 +3,7 @@
 import type { Hint, Kind, OptionalKind, ReadonlyKind } from '@sinclair/typebox'
 import { type Static, Type } from '@sinclair/typebox'
 import type { AccessLogSink } from '../../stages/telemetry/log-sink'
-import { codeOnly, Duration, expectedKeyword, HeaderName, NonEmpty } from '../schema-primitives'
+import { codeOnly, Duration, expectedKeyword, HeaderName, HttpUrl, NonEmpty } from '../schema-primitives'
 
 const LogDestination = Type.Union(
   [
@@ -77,11 +77,57 @@ const Analytics = Type.Union(
   },
 )
 
+const exporterFields = {
+  url: HttpUrl,
+  headers: Type.Optional(
+    Type.Record(Type.String(), Type.String(), {
+      description: "Headers sent with every export, e.g. a hosted collector's API key (write env:NAME).",
+    }),
+  ),
+  timeout: Type.Optional({ ...Duration, description: 'One request\'s deadline. Default: "10s".' }),
+  maxQueue: Type.Optional(
+    Type.Integer({ minimum: 1, description: 'Records waiting at most; more are dropped and counted. Default: 2048.' }),
+  ),
+  maxBatch: Type.Optional(Type.Integer({ minimum: 1, description: 'Records per request at most. Default: 512.' })),
+  delay: Type.Optional({ ...Duration, description: 'How long records wait for a batch to fill. Default: "1s".' }),
+  maxAttempts: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 20,
+      description: 'Attempts per batch (429, 502, 503, 504 retried). Default: 5.',
+    }),
+  ),
+  shutdownTimeout: Type.Optional({
+    ...Duration,
+    description: 'How long closing the gateway waits to send what is queued. Default: "5s".',
+  }),
+}
+
+const OtlpExporter = Type.Object(
+  {
+    ...exporterFields,
+    serviceName: Type.Optional(
+      Type.String({ minLength: 1, description: 'service.name of the resource. Default: "portcullis".' }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'OTLP/HTTP (JSON) logs to a collector: one log record per request, POSTed to <url>/v1/logs.',
+  },
+)
+
+const NdjsonExporter = Type.Object(exporterFields, {
+  additionalProperties: false,
+  description: 'The access log records, batched as NDJSON and POSTed to the URL.',
+})
+
 /** The `telemetry` section. */
 export const TelemetrySection = Type.Object(
   {
     logs: Type.Optional(AccessLogs),
     analytics: Type.Optional(Analytics),
+    otlp: Type.Optional(OtlpExporter),
+    ndjson: Type.Optional(NdjsonExporter),
     redact: Type.Optional(
       Type.Object(
         {

@@ -6,8 +6,11 @@ import type { Stage } from '../../engine/stage'
 import type { BuildContext } from '../build-context'
 import { accessLogRecord, type LogBase } from './access-log-record'
 import type { AnalyticsJSON, AnalyticsSnapshot } from './analytics-book'
+import type { ExporterStats } from './batch-exporter'
 import { buildAnalytics } from './build-analytics'
+import { httpExporter } from './http-exporter'
 import { type BatchWrite, LineWriter, type LineWriterStats } from './line-writer'
+import { type OtlpLogRecord, otlpLogRecord, otlpLogsBody } from './otlp-log-record'
 import { compileRedactor } from './redaction'
 
 /** What the gateway reports about its telemetry. */
@@ -22,6 +25,8 @@ export interface TelemetryAdmin {
   mergeAnalytics(other: AnalyticsJSON): void
   /** Starts the analytics over. */
   resetAnalytics(): void
+  /** The exporters' counts: records exported, dropped, failed, retried, queued. */
+  exporters(): { readonly otlp?: ExporterStats; readonly ndjson?: ExporterStats }
 }
 
 /** What the `telemetry` section builds. */
@@ -98,52 +103,89 @@ function destinationWriter(
 }
 
 /**
- * Builds `telemetry`: the access log (an observer stage writing one line per finished request through a
- * bounded, batched writer, flushed when the gateway closes) and the analytics.
+ * Builds `telemetry`: one record per finished request (built once, redacted) for the access log and
+ * the OTLP and NDJSON exporters, each writing through a bounded queue off the request path and flushed
+ * when the gateway closes, and the analytics.
  */
 export function buildTelemetry(config: GatewayConfig, build: BuildContext): BuiltTelemetry {
-  const analytics = buildAnalytics(config.telemetry?.analytics, build)
-  const accessLog = buildAccessLog(config, build)
+  const section = config.telemetry
+  const analytics = buildAnalytics(section?.analytics, build)
+  const accessLog = buildAccessLog(section?.logs, build)
+  const otlp =
+    section?.otlp === undefined
+      ? undefined
+      : httpExporter<OtlpLogRecord>(section.otlp, otlpLogsUrl(section.otlp.url), 'application/json', (batch) =>
+          otlpLogsBody(batch, section.otlp?.serviceName ?? 'portcullis'),
+        )
+  const ndjson =
+    section?.ndjson === undefined
+      ? undefined
+      : httpExporter<string>(
+          section.ndjson,
+          section.ndjson.url,
+          'application/x-ndjson',
+          (batch) => `${batch.join('\n')}\n`,
+        )
+  const sinks: ((record: Record<string, unknown>) => void)[] = []
+  if (accessLog !== undefined) sinks.push((record) => accessLog.writer.push(JSON.stringify(record)))
+  if (otlp !== undefined) sinks.push((record) => otlp.push(otlpLogRecord(record)))
+  if (ndjson !== undefined) sinks.push((record) => ndjson.push(JSON.stringify(record)))
+  const logs = section?.logs
+  const detailed = typeof logs === 'object' && 'to' in logs ? logs : undefined
+  const options = {
+    headers: (detailed?.headers ?? []).map((name) => name.toLowerCase()),
+    redactor: compileRedactor(config),
+    base: logBase(),
+  }
+  const records: Stage = {
+    name: 'telemetry',
+    phase: 'route',
+    complete(ctx, response) {
+      const durationMs = ctx instanceof RequestContext ? performance.now() - ctx.startTime : 0
+      const record = accessLogRecord(ctx, response, durationMs, options)
+      for (const sink of sinks) sink(record)
+    },
+    async close() {
+      await Promise.all([accessLog?.close(), otlp?.shutdown(), ndjson?.shutdown()])
+    },
+  }
   const { clock } = build
   return {
-    stages: [
-      ...(accessLog === undefined ? [] : [accessLog.stage]),
-      ...(analytics === undefined ? [] : [analytics.stage]),
-    ],
+    stages: [...(sinks.length === 0 ? [] : [records]), ...(analytics === undefined ? [] : [analytics.stage])],
     admin: {
       accessLog: () => accessLog?.writer.stats,
       analytics: (top) => analytics?.book.snapshot(top),
       exportAnalytics: () => analytics?.book.toJSON(),
       mergeAnalytics: (other) => analytics?.book.absorb(other),
       resetAnalytics: () => analytics?.book.reset(clock.now()),
+      exporters: () => ({
+        ...(otlp === undefined ? {} : { otlp: otlp.stats }),
+        ...(ndjson === undefined ? {} : { ndjson: ndjson.stats }),
+      }),
     },
   }
 }
 
+/** The OTLP/HTTP logs endpoint of a collector URL: `<url>/v1/logs`, unless the URL names it already. */
+function otlpLogsUrl(url: string): string {
+  return url.endsWith('/v1/logs') ? url : `${url.replace(/\/$/, '')}/v1/logs`
+}
+
 /** The access log of `telemetry.logs`, when it is configured. */
-function buildAccessLog(config: GatewayConfig, build: BuildContext): { stage: Stage; writer: LineWriter } | undefined {
-  const logs = config.telemetry?.logs
+function buildAccessLog(
+  logs: TelemetryConfig['logs'],
+  build: BuildContext,
+): { writer: LineWriter; close(): Promise<void> } | undefined {
   if (logs === undefined) return undefined
   const destination = destinationWriter(logs, build)
   if (destination === undefined) return undefined
   const detailed = typeof logs === 'object' && 'to' in logs ? logs : undefined
   const writer = new LineWriter(destination.write, detailed?.maxQueue ?? 10_000)
-  const options = {
-    headers: (detailed?.headers ?? []).map((name) => name.toLowerCase()),
-    redactor: compileRedactor(config),
-    base: logBase(),
-  }
-  const stage: Stage = {
-    name: 'access-log',
-    phase: 'route',
-    complete(ctx, response) {
-      const durationMs = ctx instanceof RequestContext ? performance.now() - ctx.startTime : 0
-      writer.push(JSON.stringify(accessLogRecord(ctx, response, durationMs, options)))
-    },
+  return {
+    writer,
     async close() {
       await writer.flush()
       await destination.close()
     },
   }
-  return { stage, writer }
 }
