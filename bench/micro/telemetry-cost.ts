@@ -20,19 +20,17 @@ const get = (): RawRequest => {
 }
 
 /** A case: handle, then complete with a 200 and the framework's route template. */
-const subject =
-  (config: GatewayConfig) =>
-  (): MicroSubject => {
-    const engine = createEngine(config)
-    return {
-      engine,
-      async handle(): Promise<Outcome> {
-        const outcome = await engine.handle(get())
-        engine.complete(outcome.ctx, { status: 200, bytes: 512, routeTemplate: '/api/v1/accounts/:id/invoices' })
-        return outcome
-      },
-    }
+const subject = (config: GatewayConfig) => (): MicroSubject => {
+  const engine = createEngine(config)
+  return {
+    engine,
+    async handle(): Promise<Outcome> {
+      const outcome = await engine.handle(get())
+      engine.complete(outcome.ctx, { status: 200, bytes: 512, routeTemplate: '/api/v1/accounts/:id/invoices' })
+      return outcome
+    },
   }
+}
 
 const dropLine = (_line: string) => {}
 // A queue of one: past the first line each is dropped, so the timing is the line's building and serialising.

@@ -53,6 +53,8 @@ export type AnsweredBy = 'app' | 'gateway' | 'upstream' | 'handler' | 'cache'
 export interface StageTiming {
   readonly stage: string
   readonly phase: Phase
+  /** When the stage started, in ms since the gateway received the request. */
+  readonly startMs: number
   readonly durationMs: number
   readonly action: 'continue' | 'respond' | 'deny'
   /** False for a denial in report mode. */

@@ -175,7 +175,14 @@ class GatewayEngine implements Engine {
       const durationMs = performance.now() - started
       const enforced =
         decision.action !== 'deny' || cause !== undefined || (stage.mode !== 'report' && decision.enforce !== false)
-      ctx.timings.push({ stage: stage.name, phase: stage.phase, durationMs, action: decision.action, enforced })
+      ctx.timings.push({
+        stage: stage.name,
+        phase: stage.phase,
+        startMs: started - ctx.startTime,
+        durationMs,
+        action: decision.action,
+        enforced,
+      })
       if (this.events.has('stage.decision')) {
         this.events.emit('stage.decision', {
           ctx,

@@ -73,6 +73,7 @@ const echoedHeaders = [
   'x-forwarded-client-cert',
   'x-ssl-client-cert',
   'client-cert',
+  'traceparent',
 ]
 
 /** Builds the echo body from what the app sees. */

@@ -1,0 +1,1 @@
+export { type OtelOptions, otelStage } from './otel-stage'
