@@ -1,0 +1,1 @@
+export { type PrometheusMetrics, prometheusMetrics } from './prometheus-metrics'
