@@ -90,7 +90,7 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
   const validation = buildValidationStages(source, build)
   const discovery = buildDiscovery(source, store, validation.documented, build)
   const router = buildRouter(source, { store, transport: options.upstreamTransport }, build)
-  const telemetry = buildTelemetry(source, build)
+  const telemetry = buildTelemetry(source, store, build)
   const builtStages = [
     ...validation.stages,
     ...buildIdentityStages(source, trust.trustsAnyone, build),

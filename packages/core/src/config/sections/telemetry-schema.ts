@@ -66,6 +66,10 @@ const Analytics = Type.Union(
           ...Duration,
           description: 'How much of the per-minute series is kept. Default: "6h".',
         }),
+        syncInterval: Type.Optional({
+          ...Duration,
+          description: 'On a shared store, how often an instance publishes its analytics to the fleet. Default: "30s".',
+        }),
       },
       { additionalProperties: false },
     ),

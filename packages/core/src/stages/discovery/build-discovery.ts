@@ -2,11 +2,11 @@ import { parseDuration } from '../../config/duration'
 import type { GatewayConfig } from '../../config/schema'
 import type { SessionPartConfig } from '../../config/sections/discovery-schema'
 import type { Stage } from '../../engine/stage'
+import { FleetShare } from '../../store/fleet-share'
 import type { Store } from '../../store/store'
 import type { BuildContext } from '../build-context'
 import { type DiscoveryAdmin, discoveryAdmin } from './discovery-admin'
-import { DiscoveryBook, type DiscoveryBookOptions } from './discovery-book'
-import { DiscoveryFleet } from './discovery-fleet'
+import { DiscoveryBook, type DiscoveryBookOptions, type DiscoverySnapshot } from './discovery-book'
 import { discoveryStage } from './discovery-stage'
 import type { EndpointKey } from './openapi-export'
 import { compileSessionKey } from './session-key'
@@ -57,7 +57,16 @@ export function buildDiscovery(
   const book = new DiscoveryBook(options)
   const fleet =
     store.shared === true
-      ? new DiscoveryFleet(book, store, options, parseDuration(discovery.syncInterval ?? '30s') as number)
+      ? new FleetShare<DiscoveryBook, DiscoverySnapshot>(
+          {
+            name: 'discovery',
+            state: () => book.snapshot(),
+            create: () => new DiscoveryBook(options),
+            merge: (into, state) => into.merge(state),
+          },
+          store,
+          parseDuration(discovery.syncInterval ?? '30s') as number,
+        )
       : undefined
   if (fleet !== undefined) build.whenValid(() => fleet.start())
   const stage = discoveryStage({

@@ -1,7 +1,7 @@
 import type { SessionPartConfig } from '../../config/sections/discovery-schema'
 import type { RateLimitRuleConfig } from '../../config/sections/limits-schema'
-import type { DiscoveryBook } from './discovery-book'
-import type { DiscoveryFleet } from './discovery-fleet'
+import type { FleetShare } from '../../store/fleet-share'
+import type { DiscoveryBook, DiscoverySnapshot } from './discovery-book'
 import type { LatencySummary, StatusClass } from './endpoint-stats'
 import type { FlowCount } from './flow-counter'
 import type { EndpointDiff, EndpointKey, ExportInfo } from './openapi-export'
@@ -46,7 +46,7 @@ export interface DiscoveryAdmin {
 /** Settings the admin functions report with. */
 export interface DiscoveryAdminOptions {
   readonly book: DiscoveryBook
-  readonly fleet: DiscoveryFleet | undefined
+  readonly fleet: FleetShare<DiscoveryBook, DiscoverySnapshot> | undefined
   readonly documented: (() => Promise<readonly EndpointKey[]>) | undefined
   readonly minSessions: number
   readonly headroom: number

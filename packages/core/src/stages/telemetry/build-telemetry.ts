@@ -3,6 +3,7 @@ import type { TelemetryConfig } from '../../config/sections/telemetry-schema'
 import { nodeBuiltin } from '../../crypto/node-builtin'
 import { RequestContext } from '../../engine/context'
 import type { Stage } from '../../engine/stage'
+import type { Store } from '../../store/store'
 import type { BuildContext } from '../build-context'
 import { accessLogRecord, type LogBase } from './access-log-record'
 import type { AnalyticsJSON, AnalyticsSnapshot } from './analytics-book'
@@ -19,6 +20,11 @@ export interface TelemetryAdmin {
   accessLog(): LineWriterStats | undefined
   /** The traffic analytics (the `top` endpoints and consumers); `undefined` unless `telemetry.analytics` is on. */
   analytics(top?: number): AnalyticsSnapshot | undefined
+  /**
+   * The fleet's analytics: on a shared store, this instance's merged with every other live instance's
+   * latest (published every `syncInterval`); elsewhere the same as {@link TelemetryAdmin.analytics}.
+   */
+  fleetAnalytics(top?: number): Promise<AnalyticsSnapshot | undefined>
   /** The analytics as JSON, for another instance to merge. */
   exportAnalytics(): AnalyticsJSON | undefined
   /** Adds another instance's exported analytics to these. */
@@ -107,9 +113,9 @@ function destinationWriter(
  * the OTLP and NDJSON exporters, each writing through a bounded queue off the request path and flushed
  * when the gateway closes, and the analytics.
  */
-export function buildTelemetry(config: GatewayConfig, build: BuildContext): BuiltTelemetry {
+export function buildTelemetry(config: GatewayConfig, store: Store, build: BuildContext): BuiltTelemetry {
   const section = config.telemetry
-  const analytics = buildAnalytics(section?.analytics, build)
+  const analytics = buildAnalytics(section?.analytics, store, build)
   const accessLog = buildAccessLog(section?.logs, build)
   const otlp =
     section?.otlp === undefined
@@ -155,6 +161,10 @@ export function buildTelemetry(config: GatewayConfig, build: BuildContext): Buil
     admin: {
       accessLog: () => accessLog?.writer.stats,
       analytics: (top) => analytics?.book.snapshot(top),
+      fleetAnalytics: async (top) =>
+        analytics === undefined
+          ? undefined
+          : (analytics.fleet === undefined ? analytics.book : await analytics.fleet.merged()).snapshot(top),
       exportAnalytics: () => analytics?.book.toJSON(),
       mergeAnalytics: (other) => analytics?.book.absorb(other),
       resetAnalytics: () => analytics?.book.reset(clock.now()),
