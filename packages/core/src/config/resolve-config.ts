@@ -2,6 +2,7 @@ import { type Clock, systemClock } from '../engine/clock'
 import type { Stage } from '../engine/stage'
 import { ConfigError, type ConfigProblem } from '../errors/config-error'
 import { LifecycleEmitter } from '../events/event-emitter'
+import { redactedContext } from '../events/redacted-context'
 import { compileProxyTrust, type ProxyTrust } from '../request/client-ip'
 import { buildContext } from '../stages/build-context'
 import { buildIdentityStages } from '../stages/build-identity'
@@ -13,6 +14,7 @@ import { buildRouter } from '../stages/route/build-routes'
 import type { Router } from '../stages/route/router'
 import type { UpstreamTransportFactory } from '../stages/route/upstream-transport'
 import { buildTelemetry, type TelemetryAdmin } from '../stages/telemetry/build-telemetry'
+import { compileRedactor } from '../stages/telemetry/redaction'
 import { buildValidationStages } from '../stages/validation/build-validation'
 import { MemoryStore } from '../store/memory-store'
 import type { Store } from '../store/store'
@@ -85,7 +87,8 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
   const trust = compileProxyTrust(source.trustedProxies)
   const build = buildContext(clock, options.baseDirectory ?? configDirectoryOf(config), problems)
   const store = resolveStore(source.store, clock, problems)
-  const events = new LifecycleEmitter()
+  const redactor = compileRedactor(source)
+  const events = new LifecycleEmitter((ctx) => redactedContext(ctx, redactor))
   const limits = buildLimits(source, { store, events, clock }, build)
   const validation = buildValidationStages(source, build)
   const discovery = buildDiscovery(source, store, validation.documented, build)

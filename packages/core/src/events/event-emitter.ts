@@ -1,3 +1,4 @@
+import type { GatewayContext } from '../engine/context'
 import type { LifecycleEventName, LifecycleEvents } from './lifecycle-events'
 
 /** A subscriber to one lifecycle event. */
@@ -10,6 +11,14 @@ export type LifecycleListener<Name extends LifecycleEventName> = (event: Lifecyc
 export class LifecycleEmitter {
   readonly #listeners: { [Name in LifecycleEventName]?: LifecycleListener<Name>[] } = {}
   #failures = 0
+  readonly #view: ((ctx: GatewayContext) => GatewayContext) | undefined
+  // One view per request, however many events it emits.
+  readonly #views = new WeakMap<GatewayContext, GatewayContext>()
+
+  /** `view` turns a request's context into what subscribers see (the gateway passes a redacting one). */
+  constructor(view?: (ctx: GatewayContext) => GatewayContext) {
+    this.#view = view
+  }
 
   /**
    * Subscribes to an event; returns the function that unsubscribes.
@@ -42,14 +51,26 @@ export class LifecycleEmitter {
   /** Delivers an event to its listeners, in subscription order. */
   emit<Name extends LifecycleEventName>(name: Name, event: LifecycleEvents[Name]): void {
     const list = this.#listeners[name] as LifecycleListener<Name>[] | undefined
-    if (list === undefined) return
+    if (list === undefined || list.length === 0) return
+    const delivered = this.#redacted(event)
     for (const listener of list) {
       try {
-        listener(event)
+        listener(delivered)
       } catch (error) {
         if (this.#failures++ === 0)
           console.error(`[portcullis] a "${name}" listener threw; later failures are only counted`, error)
       }
     }
+  }
+
+  #redacted<Event extends { readonly ctx?: GatewayContext }>(event: Event): Event {
+    const view = this.#view
+    if (view === undefined || event.ctx === undefined) return event
+    let seen = this.#views.get(event.ctx)
+    if (seen === undefined) {
+      seen = view(event.ctx)
+      this.#views.set(event.ctx, seen)
+    }
+    return { ...event, ctx: seen }
   }
 }

@@ -70,5 +70,51 @@ export function telemetryCases(adapter: AdapterFixture): void {
       expect(report?.consumers.find(({ name }) => name === 'acme')?.requests).toBeGreaterThan(0)
       expect(report?.denials['auth.credentials_missing']).toBeGreaterThan(0)
     })
+
+    it('hands event subscribers a context without secrets', async () => {
+      const seen: string[] = []
+      const bodyReads: Promise<unknown>[] = []
+      const record = (event: { ctx: import('@portcullis/core').GatewayContext }) => {
+        const { request } = event.ctx
+        seen.push(
+          JSON.stringify({
+            headers: [...request.headers.entries()],
+            apiKey: request.headers.get('x-api-key'),
+            authorization: request.headers.get('authorization'),
+            rawQuery: request.rawQuery,
+            query: [...request.query],
+            cookies: request.cookies,
+            raw: request.raw === undefined ? 'withheld' : 'exposed',
+            consumer: event.ctx.principal?.consumer,
+          }),
+        )
+        bodyReads.push(
+          request.body.text().then(
+            () => 'read',
+            () => 'withheld',
+          ),
+        )
+      }
+      const offs = [
+        app.engine.events.on('request.received', record),
+        app.engine.events.on('stage.decision', record),
+        app.engine.events.on('request.responded', record),
+      ]
+      await rawHttp(app.url, {
+        method: 'POST',
+        target: `/json?api_key=${key}`,
+        headers: { authorization: `Bearer ${token}`, cookie: `sid=${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ password: token }),
+      })
+      await settle()
+      for (const off of offs) off()
+      expect(seen.length).toBeGreaterThan(2)
+      const everything = seen.join('\n')
+      expect(everything).not.toContain(key)
+      expect(everything).not.toContain(token)
+      expect(everything).toContain('withheld')
+      expect(everything).toContain('"consumer":"acme"')
+      expect(new Set(await Promise.all(bodyReads))).toEqual(new Set(['withheld']))
+    })
   })
 }
