@@ -72,7 +72,9 @@ export function prometheusMetrics(): PrometheusMetrics {
     exporterQueue.reset()
     exporterOutcomes.reset()
     for (const engine of engines) {
-      for (const [name, stats] of Object.entries(engine.telemetry.exporters())) {
+      const exporters = engine.telemetry.exporters()
+      for (const name of ['otlp', 'ndjson'] as const) {
+        const stats = exporters[name]
         if (stats === undefined) continue
         exporterQueue.inc({ exporter: name }, stats.queued)
         for (const outcome of ['exported', 'dropped', 'failed'] as const)

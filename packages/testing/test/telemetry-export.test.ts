@@ -66,9 +66,11 @@ interface DecodedLogs {
 }
 
 const logRecords = (received: readonly Received[]): DecodedLogRecord[] =>
-  received.flatMap((r) =>
-    (JSON.parse(r.body) as DecodedLogs).resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)),
-  )
+  received
+    .filter((r) => r.url === '/v1/logs')
+    .flatMap((r) =>
+      (JSON.parse(r.body) as DecodedLogs).resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)),
+    )
 const attribute = (record: DecodedLogRecord | undefined, key: string) => {
   const value = record?.attributes.find((a) => a.key === key)?.value
   return value?.stringValue ?? (value?.intValue === undefined ? value?.doubleValue : Number(value.intValue))
@@ -172,6 +174,35 @@ describe('OTLP/HTTP log export', () => {
     await gateways.pop()?.close()
     expect(logRecords(collector.received)).toHaveLength(3)
     expect(gw.engine.telemetry.exporters().otlp).toMatchObject({ exported: 3, queued: 0 })
+  })
+})
+
+describe('OTLP/HTTP metric export', () => {
+  it('sends http.server.request.duration as a cumulative histogram to <url>/v1/metrics, and once more on close', async () => {
+    const collector = await receiver()
+    const { gw, url } = await startGateway({
+      otlp: { url: collector.url, metricsInterval: '100ms', serviceName: 'hotel', ...fast },
+    })
+    await rawHttp(url, { target: '/a', headers: { 'x-api-key': apiKey } })
+    await rawHttp(url, { target: '/b', headers: { 'x-api-key': apiKey } })
+    await rawHttp(url, { target: '/c' })
+    const metricBodies = () => collector.received.filter((r) => r.url === '/v1/metrics').map((r) => JSON.parse(r.body))
+    await vi.waitFor(() => expect(metricBodies().length).toBeGreaterThan(0), { timeout: 3000 })
+    await gateways.pop()?.close()
+    const last = metricBodies().at(-1)
+    const metric = last.resourceMetrics[0].scopeMetrics[0].metrics[0]
+    expect(metric).toMatchObject({ name: 'http.server.request.duration', unit: 's' })
+    expect(metric.histogram.aggregationTemporality).toBe(2)
+    const byStatus = Object.fromEntries(
+      metric.histogram.dataPoints.map(
+        (point: { attributes: { key: string; value: { intValue?: string } }[]; count: string }) => [
+          point.attributes.find((a) => a.key === 'http.response.status_code')?.value.intValue,
+          Number(point.count),
+        ],
+      ),
+    )
+    expect(byStatus).toEqual({ '200': 2, '401': 1 })
+    expect(gw.engine.telemetry.exporters().otlpMetrics?.sent).toBeGreaterThan(0)
   })
 })
 

@@ -110,13 +110,18 @@ const exporterFields = {
 const OtlpExporter = Type.Object(
   {
     ...exporterFields,
+    metricsInterval: Type.Optional({
+      ...Duration,
+      description: 'How often http.server.request.duration goes to <url>/v1/metrics. Default: "60s".',
+    }),
     serviceName: Type.Optional(
       Type.String({ minLength: 1, description: 'service.name of the resource. Default: "portcullis".' }),
     ),
   },
   {
     additionalProperties: false,
-    description: 'OTLP/HTTP (JSON) logs to a collector: one log record per request, POSTed to <url>/v1/logs.',
+    description:
+      'OTLP/HTTP (JSON) to a collector: one log record per request to <url>/v1/logs, and the request duration metric to <url>/v1/metrics.',
   },
 )
 

@@ -12,6 +12,7 @@ import { buildAnalytics } from './build-analytics'
 import { httpExporter } from './http-exporter'
 import { type BatchWrite, LineWriter, type LineWriterStats } from './line-writer'
 import { type OtlpLogRecord, otlpLogRecord, otlpLogsBody } from './otlp-log-record'
+import { otlpMetricExport } from './otlp-metrics'
 import { compileRedactor } from './redaction'
 
 /** What the gateway reports about its telemetry. */
@@ -32,7 +33,12 @@ export interface TelemetryAdmin {
   /** Starts the analytics over. */
   resetAnalytics(): void
   /** The exporters' counts: records exported, dropped, failed, retried, queued. */
-  exporters(): { readonly otlp?: ExporterStats; readonly ndjson?: ExporterStats }
+  exporters(): {
+    readonly otlp?: ExporterStats
+    readonly ndjson?: ExporterStats
+    /** Metric exports sent and failed (cumulative: a failed one is made good by the next). */
+    readonly otlpMetrics?: { readonly sent: number; readonly failed: number }
+  }
 }
 
 /** What the `telemetry` section builds. */
@@ -132,6 +138,8 @@ export function buildTelemetry(config: GatewayConfig, store: Store, build: Build
           'application/x-ndjson',
           (batch) => `${batch.join('\n')}\n`,
         )
+  const metrics =
+    section?.otlp === undefined ? undefined : otlpMetricExport(section.otlp, otlpLogsUrl(section.otlp.url), build)
   const sinks: ((record: Record<string, unknown>) => void)[] = []
   if (accessLog !== undefined) sinks.push((record) => accessLog.writer.push(JSON.stringify(record)))
   if (otlp !== undefined) sinks.push((record) => otlp.push(otlpLogRecord(record)))
@@ -148,16 +156,26 @@ export function buildTelemetry(config: GatewayConfig, store: Store, build: Build
     phase: 'route',
     complete(ctx, response) {
       const durationMs = ctx instanceof RequestContext ? performance.now() - ctx.startTime : 0
+      metrics?.metric.record(
+        ctx.request.method,
+        response.routeTemplate ?? ctx.operation?.template,
+        response.status,
+        durationMs,
+      )
+      if (sinks.length === 0) return
       const record = accessLogRecord(ctx, response, durationMs, options)
       for (const sink of sinks) sink(record)
     },
     async close() {
-      await Promise.all([accessLog?.close(), otlp?.shutdown(), ndjson?.shutdown()])
+      await Promise.all([accessLog?.close(), otlp?.shutdown(), ndjson?.shutdown(), metrics?.close()])
     },
   }
   const { clock } = build
   return {
-    stages: [...(sinks.length === 0 ? [] : [records]), ...(analytics === undefined ? [] : [analytics.stage])],
+    stages: [
+      ...(sinks.length === 0 && metrics === undefined ? [] : [records]),
+      ...(analytics === undefined ? [] : [analytics.stage]),
+    ],
     admin: {
       accessLog: () => accessLog?.writer.stats,
       analytics: (top) => analytics?.book.snapshot(top),
@@ -170,6 +188,7 @@ export function buildTelemetry(config: GatewayConfig, store: Store, build: Build
       resetAnalytics: () => analytics?.book.reset(clock.now()),
       exporters: () => ({
         ...(otlp === undefined ? {} : { otlp: otlp.stats }),
+        ...(metrics === undefined ? {} : { otlpMetrics: metrics.stats() }),
         ...(ndjson === undefined ? {} : { ndjson: ndjson.stats }),
       }),
     },
