@@ -39,6 +39,7 @@ export type {
   LimitFallbackEvent,
   RequestReceivedEvent,
   RequestRespondedEvent,
+  RequestRoutedEvent,
   SessionFlaggedEvent,
   StageDecisionEvent,
 } from './events/lifecycle-events'

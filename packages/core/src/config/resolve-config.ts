@@ -92,7 +92,7 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
   const limits = buildLimits(source, { store, events, clock }, build)
   const validation = buildValidationStages(source, build)
   const discovery = buildDiscovery(source, store, validation.documented, build)
-  const router = buildRouter(source, { store, transport: options.upstreamTransport }, build)
+  const router = buildRouter(source, { store, events, transport: options.upstreamTransport }, build)
   const telemetry = buildTelemetry(source, store, build)
   const builtStages = [
     ...validation.stages,

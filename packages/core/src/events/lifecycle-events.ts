@@ -69,11 +69,26 @@ export interface SessionFlaggedEvent {
   readonly endpoint: string
 }
 
+/** A route answered a request: from its upstream, its in-process handler, or the cache. */
+export interface RequestRoutedEvent {
+  readonly ctx: GatewayContext
+  /** The route's name. */
+  readonly route: string
+  readonly answeredBy: 'upstream' | 'handler' | 'cache'
+  /** The path and query sent on (after the route's edits; credentials stripped). */
+  readonly target: string
+  /** The upstream target's origin that answered, for an upstream. */
+  readonly origin?: string
+  /** The status the route answered with. */
+  readonly status: number
+}
+
 /** Every lifecycle event, by name. */
 export interface LifecycleEvents {
   'request.received': RequestReceivedEvent
   'stage.decision': StageDecisionEvent
   'request.responded': RequestRespondedEvent
+  'request.routed': RequestRoutedEvent
   'validation.response_mismatch': ResponseMismatchEvent
   'limit.store_fallback': LimitFallbackEvent
   'discovery.session_flagged': SessionFlaggedEvent

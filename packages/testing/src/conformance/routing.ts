@@ -98,6 +98,10 @@ export function routingCases(adapter: AdapterFixture): void {
 
     it('sends a matching request to its upstream: path rewritten, key stripped, consumer and client named', async () => {
       const responded = nextResponded(app.engine)
+      const routed: unknown[] = []
+      const off = app.engine.events.on('request.routed', ({ route, answeredBy, target, origin, status }) =>
+        routed.push({ route, answeredBy, target, origin, status }),
+      )
       const response = await rawHttp(app.url, { target: '/api/v1/prices/h1?nights=2', headers: withKey })
       expect(response.status).toBe(200)
       expect(response.headers['x-upstream']).toBe('prices')
@@ -110,6 +114,10 @@ export function routingCases(adapter: AdapterFixture): void {
       expect(seen?.headers['x-forwarded-proto']).toBe('http')
       expect(seen?.headers['x-forwarded-host']).toBe(new URL(app.url).host)
       expect((await responded).answeredBy).toBe('upstream')
+      off()
+      expect(routed).toEqual([
+        { route: 'prices', answeredBy: 'upstream', target: '/prices/h1?nights=2', origin: prices.url, status: 200 },
+      ])
     })
 
     it('streams a request body on to the upstream', async () => {

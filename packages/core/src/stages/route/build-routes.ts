@@ -3,6 +3,7 @@ import { parseDuration } from '../../config/duration'
 import type { GatewayConfig } from '../../config/schema'
 import type { RouteConfig, UpstreamConfig } from '../../config/sections/routes-schema'
 import { withoutQueryParams } from '../../engine/onward-request'
+import type { LifecycleEmitter } from '../../events/event-emitter'
 import { compileRoutePattern, routePatternProblem } from '../../matching/route-pattern'
 import type { Store } from '../../store/store'
 import type { BuildContext } from '../build-context'
@@ -20,6 +21,7 @@ import type { UpstreamTransportFactory } from './upstream-transport'
 /** What building the routes needs besides the config. */
 export interface RouteBuildOptions {
   readonly store: Store
+  readonly events: LifecycleEmitter
   readonly transport: UpstreamTransportFactory | undefined
 }
 
@@ -94,7 +96,13 @@ export function buildRouter(
       routes.push({ ...compiled, destination, cache: routeCachePolicy(rule, config) })
     }
   })
-  const router = new Router(routes, all, cache, listed ? 'x-forwarded' : (section.forwardedHeaders ?? 'x-forwarded'))
+  const router = new Router(
+    routes,
+    all,
+    cache,
+    listed ? 'x-forwarded' : (section.forwardedHeaders ?? 'x-forwarded'),
+    options.events,
+  )
   build.whenValid(() => router.start())
   return router
 }

@@ -2,6 +2,7 @@ import type { GatewayContext } from '../../engine/context'
 import type { ResponseHeaderList } from '../../engine/engine'
 import { proceed, type Stage, type StageDecision } from '../../engine/stage'
 import { GatewayError } from '../../errors/gateway-error'
+import type { LifecycleEmitter } from '../../events/event-emitter'
 import type { RoutePattern } from '../../matching/route-pattern'
 import type { HeaderTransform } from './header-transform'
 import { handlerRequest, type RouteHandler } from './in-process-handler'
@@ -44,13 +45,16 @@ export class Router {
   readonly #cache: ResponseCache | undefined
   readonly #forwarded: ForwardedHeaderStyle
   readonly #upstreams: readonly CompiledUpstream[]
+  readonly #events: LifecycleEmitter
 
   constructor(
     routes: readonly CompiledRoute[],
     upstreams: readonly CompiledUpstream[],
     cache: ResponseCache | undefined,
     forwarded: ForwardedHeaderStyle,
+    events: LifecycleEmitter,
   ) {
+    this.#events = events
     this.#routes = routes
     this.#upstreams = upstreams
     this.#cache = cache
@@ -109,7 +113,10 @@ export class Router {
         : await cache.keyFor(ctx, route.name, target, route.cache as RouteCachePolicy)
     if (cacheKey !== undefined) {
       const hit = await (cache as ResponseCache).lookup(cacheKey, ctx)
-      if (hit !== undefined) return { action: 'respond', response: hit, answeredBy: 'cache' }
+      if (hit !== undefined) {
+        this.#routed(ctx, route, 'cache', target, hit.status, undefined)
+        return { action: 'respond', response: hit, answeredBy: 'cache' }
+      }
     }
     const answer = await this.#answer(route, ctx, onward, target)
     let { status, headers: responseHeaders, body: responseBody } = answer
@@ -132,7 +139,27 @@ export class Router {
       answer.response !== undefined && responseBody === answer.body
         ? answer.response
         : new Response(responseBody, { status, headers: responseHeaders })
+    this.#routed(ctx, route, route.destination.kind, target, status, answer.origin)
     return { action: 'respond', response, answeredBy: route.destination.kind }
+  }
+
+  #routed(
+    ctx: GatewayContext,
+    route: CompiledRoute,
+    answeredBy: 'upstream' | 'handler' | 'cache',
+    target: string,
+    status: number,
+    origin: string | undefined,
+  ): void {
+    if (!this.#events.has('request.routed')) return
+    this.#events.emit('request.routed', {
+      ctx,
+      route: route.name,
+      answeredBy,
+      target,
+      status,
+      ...(origin === undefined ? {} : { origin }),
+    })
   }
 
   /** The answer of the route's upstream or handler, sent the onward request. */

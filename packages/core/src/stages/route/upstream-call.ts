@@ -30,6 +30,8 @@ export interface UpstreamAnswer {
   readonly body: ReadableStream<Uint8Array> | null
   /** A handler's own response, when its headers are the ones above (edited in place). */
   readonly response?: Response
+  /** The upstream target's origin that answered. */
+  readonly origin?: string
 }
 
 // RFC 9110 §9.2.2: a retry may repeat these.
@@ -82,7 +84,12 @@ export async function callUpstream(
         await response.body?.cancel().catch(() => {})
         throw new UpstreamFailure('protocol', `The upstream answered with status ${response.status}.`)
       }
-      return { status: response.status, headers: downstreamResponseHeaders(response.headers), body: response.body }
+      return {
+        status: response.status,
+        headers: downstreamResponseHeaders(response.headers),
+        body: response.body,
+        origin: target.origin,
+      }
     } catch (error) {
       const bodyError = call.body.error()
       if (bodyError !== undefined) throw bodyError
