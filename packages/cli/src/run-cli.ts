@@ -1,4 +1,5 @@
 import type { CliIo } from './cli-io'
+import { checkConfigCommand } from './commands/check-config'
 import { discoverCommand } from './commands/discover'
 import { keyCommand } from './commands/key'
 import { recommendCommand } from './commands/recommend'
@@ -7,6 +8,7 @@ const usage = `portcullis: the Portcullis API gateway command
 
 Commands:
   key new | hash                      make an API key, or hash one for the config
+  check-config FILE                   every problem of a config file, listed (exit 1 when any)
   discover FILE                       the API in recorded traffic (HAR or NDJSON logs), as OpenAPI
   recommend FILE --session-header H   rate limits learned from recorded traffic
 
@@ -18,6 +20,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   if (command === 'key') return keyCommand(rest, io)
   if (command === 'discover') return discoverCommand(rest, io)
   if (command === 'recommend') return recommendCommand(rest, io)
+  if (command === 'check-config') return checkConfigCommand(rest, io)
   io.error(usage)
   return command === undefined || command === 'help' || command === '--help' ? 0 : 2
 }
