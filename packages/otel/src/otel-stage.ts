@@ -132,7 +132,7 @@ export function otelStage(options: OtelOptions = {}): Stage {
         ...(route === undefined ? {} : { 'http.route': route }),
         ...(errorType === undefined ? {} : { 'error.type': errorType }),
       }
-      duration.record(Math.max(0, end - ctx.receivedAt) / 1000, metricAttributes)
+      duration.record((ctx.durationMs ?? Math.max(0, end - ctx.receivedAt)) / 1000, metricAttributes)
       if (ctx.denial !== undefined) denials.add(1, { 'error.type': ctx.denial.code })
     },
   }

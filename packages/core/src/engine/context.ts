@@ -86,6 +86,8 @@ export interface GatewayContext {
   readonly answeredBy: AnsweredBy
   /** The error the gateway refused the request with (an enforced denial), if it did. */
   readonly denial: GatewayError | undefined
+  /** Milliseconds from receipt to the response finishing; set when the adapter reports it finished. */
+  readonly durationMs: number | undefined
   /** Headers added to the response, whoever answers (e.g. `RateLimit`); the request id header is added too. */
   readonly responseHeaders: Headers
   /** Changes to the request as it goes on to the app or an upstream (stripped credentials, identity headers). */
@@ -111,6 +113,8 @@ export class RequestContext implements GatewayContext {
   answeredBy: AnsweredBy = 'app'
   /** The enforced denial that ended the pipeline, if one did. */
   denial: GatewayError | undefined = undefined
+  /** Milliseconds from receipt to the response finishing, once `complete` has run. */
+  durationMs: number | undefined = undefined
   /** Why the request target was refused, when it was. */
   targetRejection: TargetRejection | undefined = undefined
   /** Whether the socket peer is a trusted proxy. */

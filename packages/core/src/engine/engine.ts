@@ -231,6 +231,8 @@ class GatewayEngine implements Engine {
   complete(ctx: GatewayContext, response: CompletedResponse): void {
     if (!(ctx instanceof RequestContext) || ctx.completed) return
     ctx.completed = true
+    const durationMs = performance.now() - ctx.startTime
+    ctx.durationMs = durationMs
     for (const stage of this.#stages) {
       if (stage.complete === undefined) continue
       try {
@@ -245,7 +247,7 @@ class GatewayEngine implements Engine {
       ctx,
       status: response.status,
       bytes: response.bytes,
-      durationMs: performance.now() - ctx.startTime,
+      durationMs,
       answeredBy: ctx.answeredBy,
       routeTemplate: response.routeTemplate,
     })

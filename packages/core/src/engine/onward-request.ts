@@ -42,22 +42,23 @@ export class OnwardEdits implements OnwardRequest {
   }
 }
 
+/** A query pair's name (`a` of `a=1`): raw, and form-decoded (the raw text when it does not decode). */
+export function queryPairName(pair: string): { readonly raw: string; readonly decoded: string } {
+  const equals = pair.indexOf('=')
+  const raw = equals === -1 ? pair : pair.slice(0, equals)
+  try {
+    return { raw, decoded: decodeURIComponent(raw.replace(/\+/g, ' ')) }
+  } catch {
+    return { raw, decoded: raw }
+  }
+}
+
 /** The raw query without the named parameters (names compared after form decoding). */
 export function withoutQueryParams(rawQuery: string, names: ReadonlySet<string>): string {
   if (rawQuery === '' || names.size === 0) return rawQuery
   return rawQuery
     .split('&')
-    .filter((pair) => {
-      const equals = pair.indexOf('=')
-      const rawName = equals === -1 ? pair : pair.slice(0, equals)
-      let name: string
-      try {
-        name = decodeURIComponent(rawName.replace(/\+/g, ' '))
-      } catch {
-        name = rawName
-      }
-      return !names.has(name)
-    })
+    .filter((pair) => !names.has(queryPairName(pair).decoded))
     .join('&')
 }
 

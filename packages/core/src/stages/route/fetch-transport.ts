@@ -25,7 +25,7 @@ function withIdleTimeout(body: ReadableStream<Uint8Array>, idleMs: number): Read
     async pull(controller) {
       const idle = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('The upstream stopped sending the body.')), idleMs)
-        ;(timer as { unref?: () => void }).unref?.()
+        timer.unref?.()
       })
       try {
         const { done, value } = await Promise.race([reader.read(), idle])

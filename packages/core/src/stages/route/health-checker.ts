@@ -29,7 +29,7 @@ export class HealthChecker {
     if (this.#timer !== undefined) return
     void this.checkAll()
     this.#timer = setInterval(() => void this.checkAll(), this.#options.intervalMs)
-    ;(this.#timer as { unref?: () => void }).unref?.()
+    this.#timer.unref?.()
   }
 
   /** Checks every target once. */

@@ -45,7 +45,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve()
     const timer = setTimeout(resolve, ms)
-    ;(timer as { unref?: () => void }).unref?.()
+    timer.unref?.()
     signal.addEventListener('abort', () => {
       clearTimeout(timer)
       resolve()
@@ -84,7 +84,7 @@ export class BatchExporter<T> {
     if (this.#queue.length >= this.#options.maxBatch) this.#kick()
     else if (this.#timer === undefined && this.#running === undefined) {
       this.#timer = setTimeout(() => this.#kick(), this.#options.delayMs)
-      ;(this.#timer as { unref?: () => void }).unref?.()
+      this.#timer.unref?.()
     }
     return true
   }
@@ -102,7 +102,7 @@ export class BatchExporter<T> {
   /** Sends what is queued, giving up at the deadline (what is left is dropped and counted). */
   async shutdown(deadlineMs: number): Promise<void> {
     const deadline = setTimeout(() => this.#stop.abort(), deadlineMs)
-    ;(deadline as { unref?: () => void }).unref?.()
+    deadline.unref?.()
     this.#kick()
     while (this.#running !== undefined) await this.#running
     clearTimeout(deadline)
@@ -119,7 +119,7 @@ export class BatchExporter<T> {
       this.#running = undefined
       if (this.#queue.length > 0 && !this.#stop.signal.aborted) {
         this.#timer = setTimeout(() => this.#kick(), this.#options.delayMs)
-        ;(this.#timer as { unref?: () => void }).unref?.()
+        this.#timer.unref?.()
       }
     })
   }

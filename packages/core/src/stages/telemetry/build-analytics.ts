@@ -1,6 +1,5 @@
 import { parseDuration } from '../../config/duration'
 import type { TelemetryConfig } from '../../config/sections/telemetry-schema'
-import { RequestContext } from '../../engine/context'
 import type { Stage } from '../../engine/stage'
 import { FleetShare } from '../../store/fleet-share'
 import type { Store } from '../../store/store'
@@ -60,7 +59,7 @@ export function buildAnalytics(
         consumer: ctx.principal?.consumer,
         status: response.status,
         bytes: response.bytes,
-        durationMs: ctx instanceof RequestContext ? performance.now() - ctx.startTime : 0,
+        durationMs: ctx.durationMs ?? 0,
         denial: ctx.denial?.code,
         at: ctx.now(),
       })

@@ -1,7 +1,6 @@
 import type { GatewayConfig } from '../../config/schema'
 import type { TelemetryConfig } from '../../config/sections/telemetry-schema'
 import { nodeBuiltin } from '../../crypto/node-builtin'
-import { RequestContext } from '../../engine/context'
 import type { Stage } from '../../engine/stage'
 import type { Store } from '../../store/store'
 import type { BuildContext } from '../build-context'
@@ -155,7 +154,7 @@ export function buildTelemetry(config: GatewayConfig, store: Store, build: Build
     name: 'telemetry',
     phase: 'route',
     complete(ctx, response) {
-      const durationMs = ctx instanceof RequestContext ? performance.now() - ctx.startTime : 0
+      const durationMs = ctx.durationMs ?? 0
       metrics?.metric.record(
         ctx.request.method,
         response.routeTemplate ?? ctx.operation?.template,

@@ -129,7 +129,7 @@ export function otlpMetricExport(config: NonNullable<TelemetryConfig['otlp']>, l
   build.whenValid(() => {
     if (intervalMs === 0) return
     timer = setInterval(() => void send(timeoutMs), intervalMs)
-    ;(timer as { unref?: () => void }).unref?.()
+    timer.unref?.()
   })
   return {
     metric,

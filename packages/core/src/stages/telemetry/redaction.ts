@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '../../config/schema'
+import { queryPairName } from '../../engine/onward-request'
 
 /** What redaction puts where a secret was. */
 export const redacted = '[REDACTED]'
@@ -53,13 +54,8 @@ export function compileRedactor(config: GatewayConfig): Redactor {
       return rawQuery
         .split('&')
         .map((pair) => {
-          const equals = pair.indexOf('=')
-          const rawName = equals === -1 ? pair : pair.slice(0, equals)
-          let name = rawName
-          try {
-            name = decodeURIComponent(rawName.replace(/\+/g, ' '))
-          } catch {}
-          return query.has(name) || query.has(name.toLowerCase()) ? `${rawName}=${redacted}` : pair
+          const { raw, decoded } = queryPairName(pair)
+          return query.has(decoded) || query.has(decoded.toLowerCase()) ? `${raw}=${redacted}` : pair
         })
         .join('&')
     },
