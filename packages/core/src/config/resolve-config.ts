@@ -4,6 +4,7 @@ import { ConfigError, type ConfigProblem } from '../errors/config-error'
 import { LifecycleEmitter } from '../events/event-emitter'
 import { redactedContext } from '../events/redacted-context'
 import { compileProxyTrust, type ProxyTrust } from '../request/client-ip'
+import { buildAdmin } from '../stages/admin/build-admin'
 import { buildContext } from '../stages/build-context'
 import { buildIdentityStages } from '../stages/build-identity'
 import { buildDiscovery } from '../stages/discovery/build-discovery'
@@ -94,13 +95,28 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
   const discovery = buildDiscovery(source, store, validation.documented, build)
   const router = buildRouter(source, { store, events, transport: options.upstreamTransport }, build)
   const telemetry = buildTelemetry(source, store, build)
-  const builtStages = [
+  const sectionStages = [
     ...validation.stages,
     ...buildIdentityStages(source, trust.trustsAnyone, build),
     ...limits.stages,
     ...discovery.stages,
     ...telemetry.stages,
   ]
+  let ready = false
+  const admin = buildAdmin(
+    source,
+    {
+      written: config,
+      store,
+      limits: limits.admin,
+      discovery: discovery.admin,
+      telemetry: telemetry.admin,
+      ready: () => ready,
+    },
+    build,
+  )
+  // The admin API answers first: its calls are the gateway's own, not the API's.
+  const builtStages = admin === undefined ? sectionStages : [admin, ...sectionStages]
   if (problems.length > 0) {
     // A store the config made (a Redis connection) must not outlive the refusal.
     if (store !== source.store) void store.close().catch(() => {})
@@ -108,6 +124,12 @@ export function resolveConfig(config: GatewayConfig, options: ResolveConfigOptio
     throw new ConfigError(problems, options.source)
   }
   build.start()
+  Promise.all(builtStages.map((stage) => stage.ready)).then(
+    () => {
+      ready = true
+    },
+    () => {},
+  )
   return {
     source,
     trust,

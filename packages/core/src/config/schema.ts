@@ -7,6 +7,7 @@ import type { Stage } from '../engine/stage'
 import type { Store } from '../store/store'
 import { ByteSize, checkedString, codeOnly, Duration, expectedKeyword, HeaderName } from './schema-primitives'
 import { AclSection } from './sections/acl-schema'
+import { AdminSection } from './sections/admin-schema'
 import { AuthSection } from './sections/auth-schema'
 import { AbuseSection, DiscoverySection } from './sections/discovery-schema'
 import { QuotasSection, RateLimitsSection } from './sections/limits-schema'
@@ -149,6 +150,7 @@ export const gatewayConfigSchema = Type.Object(
     routes: Type.Optional(RoutesSection),
     cache: Type.Optional(CacheSection),
     telemetry: Type.Optional(TelemetrySection),
+    admin: Type.Optional(AdminSection),
     stages: Type.Optional(
       Type.Array(codeOnly<Stage>('stage', 'A custom stage (code only).'), {
         description: "The app's own stages, each in its phase (code only).",

@@ -47,7 +47,7 @@ export interface OperationSecurityScheme {
 }
 
 /** Who answered a request. */
-export type AnsweredBy = 'app' | 'gateway' | 'upstream' | 'handler' | 'cache'
+export type AnsweredBy = 'app' | 'gateway' | 'upstream' | 'handler' | 'cache' | 'admin'
 
 /** How long one stage took and what it decided. */
 export interface StageTiming {
@@ -81,7 +81,8 @@ export interface GatewayContext {
   readonly timings: readonly StageTiming[]
   /**
    * Who answers the request: the app behind the gateway, the gateway itself (a denial, a stage's
-   * response), or a route: its upstream, its in-process handler, or the response cache.
+   * response), a route (its upstream, its in-process handler, or the response cache), or the admin
+   * API (which discovery and analytics leave out).
    */
   readonly answeredBy: AnsweredBy
   /** The error the gateway refused the request with (an enforced denial), if it did. */

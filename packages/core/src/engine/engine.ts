@@ -200,7 +200,7 @@ class GatewayEngine implements Engine {
         return { kind: 'respond', ctx, response: withHeaders(decision.response, this.#responseHeaders(ctx)) }
       }
       if (decision.action === 'deny' && enforced) {
-        ctx.answeredBy = 'gateway'
+        ctx.answeredBy = decision.answeredBy ?? 'gateway'
         ctx.denial = decision.error
         return {
           kind: 'respond',

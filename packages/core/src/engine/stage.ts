@@ -16,14 +16,16 @@ export type StageDecision =
   | {
       readonly action: 'respond'
       readonly response: Response
-      /** Who produced the response, when a route did. Default: the gateway. */
-      readonly answeredBy?: 'upstream' | 'handler' | 'cache'
+      /** Who produced the response, when a route or the admin API did. Default: the gateway. */
+      readonly answeredBy?: 'upstream' | 'handler' | 'cache' | 'admin'
     }
   | {
       readonly action: 'deny'
       readonly error: GatewayError
       /** False records the denial without enforcing it (a per-request dry run, e.g. an operation in log mode). */
       readonly enforce?: boolean
+      /** `admin` when the admin API refuses a call to it. Default: the gateway. */
+      readonly answeredBy?: 'admin'
     }
 
 /**

@@ -11,6 +11,12 @@ export interface LatencySummary {
   readonly p99Ms: number
 }
 
+/** One bar of a latency distribution: the requests that took more than the previous bar's `upToMs`, up to this one's. */
+export interface LatencyBucket {
+  readonly upToMs: number
+  readonly count: number
+}
+
 /** A {@link LatencyHistogram} as plain JSON: count, sum, min, max and the non-empty buckets as `[index, count]` pairs. */
 export interface LatencyHistogramJSON {
   count: number
@@ -69,6 +75,26 @@ export class LatencyHistogram {
       return maxMs
     }
     return { count, sumMs: this.#sum, minMs, maxMs, p50Ms: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99) }
+  }
+
+  /**
+   * The distribution in doubling bars (≤0.1 ms, ≤0.2 ms, ≤0.4 ms, …), from the first bar with a request
+   * to the last: what a latency histogram chart draws.
+   */
+  distribution(): LatencyBucket[] {
+    const bars: LatencyBucket[] = []
+    for (let bar = 0; bar * STEPS_PER_DOUBLING < BUCKETS; bar++) {
+      // Bar 0 is bucket 0; bar b > 0 holds the fine buckets (b-1)·4+1 … b·4.
+      const first = bar === 0 ? 0 : (bar - 1) * STEPS_PER_DOUBLING + 1
+      const last = Math.min(BUCKETS - 1, bar * STEPS_PER_DOUBLING)
+      let count = 0
+      for (let index = first; index <= last; index++) count += this.#buckets[index] ?? 0
+      bars.push({ upToMs: LOW_MS * 2 ** bar, count })
+    }
+    const firstUsed = bars.findIndex((bar) => bar.count > 0)
+    if (firstUsed === -1) return []
+    const lastUsed = bars.findLastIndex((bar) => bar.count > 0)
+    return bars.slice(firstUsed, lastUsed + 1)
   }
 
   /** The histogram as plain JSON. */

@@ -1,5 +1,6 @@
 import type { AdapterFixture } from '../adapters/fixture'
 import { aclCases } from './acl'
+import { adminCases } from './admin'
 import { apiKeyCases } from './auth-api-keys'
 import { authTokenCases } from './auth-tokens'
 import { bodyCases } from './body'
@@ -38,4 +39,5 @@ export function conformanceSuite(adapter: AdapterFixture): void {
   discoveryCases(adapter)
   routingCases(adapter)
   telemetryCases(adapter)
+  adminCases(adapter)
 }

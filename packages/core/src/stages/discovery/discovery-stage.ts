@@ -35,6 +35,8 @@ export function discoveryStage(options: DiscoveryStageOptions): Stage {
     name: 'discovery',
     phase: 'route',
     complete(ctx, response: CompletedResponse, events) {
+      // The admin API is the gateway's own surface, not the API's.
+      if (ctx.answeredBy === 'admin') return
       if (sampleRate < 1 && Math.random() >= sampleRate) return
       if (!isApiTraffic(ctx)) return
       const { request } = ctx

@@ -8,6 +8,7 @@ import { compileRoutePattern } from '../../matching/route-pattern'
 import { MemoryStore } from '../../store/memory-store'
 import type { Store } from '../../store/store'
 import type { BuildContext } from '../build-context'
+import { AppliedRules } from './applied-rules'
 import { LimitFallbacks } from './limit-fallbacks'
 import { type HeaderStyles, limitPolicy } from './limit-headers'
 import { compileLimitKey } from './limit-key'
@@ -19,6 +20,24 @@ import { StoreBreaker } from './store-breaker'
 import { fixedWindowCounter, slidingWindowCounter, type WindowCounterOptions } from './window-counter'
 
 const defaultCooldownMs = 5_000
+const defaultRuleSyncMs = 10_000
+
+/**
+ * On a shared store, reads the rules other instances applied at start-up and every `admin.ruleSync`
+ * after; the timer does not keep the process alive.
+ */
+function appliedRuleSync(rules: AppliedRules, config: GatewayConfig, build: BuildContext): { stop(): void } {
+  const intervalMs = parseDuration(config.admin?.ruleSync ?? '') || defaultRuleSyncMs
+  let timer: ReturnType<typeof setInterval> | undefined
+  // A store that is down now is read again on the next tick; the configured rules apply meanwhile.
+  const sync = () => void rules.sync().catch(() => {})
+  build.whenValid(() => {
+    sync()
+    timer = setInterval(sync, intervalMs)
+    timer.unref?.()
+  })
+  return { stop: () => clearInterval(timer) }
+}
 
 /** What the limit sections build: their stages, in order, and the admin functions. */
 export interface BuiltLimits {
@@ -126,33 +145,43 @@ export function buildLimits(config: GatewayConfig, env: LimitsEnvironment, build
   const fallbacks = new LimitFallbacks(env.events)
   const stages: Stage[] = []
   const rate = sectionParts<Extract<NonNullable<GatewayConfig['rateLimits']>, { rules: unknown }>>(config.rateLimits)
-  if (rate.rules.length > 0) {
-    const path = Array.isArray(config.rateLimits) ? 'rateLimits' : 'rateLimits.rules'
-    const names = ruleNames(rate.rules, 'rate', path, build)
-    rate.rules.forEach((rule, index) => {
-      if (parseDuration(rule.window) === 0) build.problem(`${path}[${index}].window`, 'must be longer than 0')
-      if (rule.algorithm === 'sliding' && typeof env.store.slidingWindowHit !== 'function')
-        build.problem(
-          `${path}[${index}].algorithm`,
-          'needs a store with slidingWindowHit (the configured store has none)',
-        )
-    })
-    const settings = {
-      ipv6Prefix: rate.settings.ipv6Prefix ?? 64,
-      instances: rate.settings.instances ?? 1,
-      localStore: new MemoryStore({ clock: env.clock }),
-    }
-    const rules = rate.rules.map((rule, index) => compileRateRule(rule, names[index] as string, env, settings))
+  const path = Array.isArray(config.rateLimits) ? 'rateLimits' : 'rateLimits.rules'
+  const names = ruleNames(rate.rules, 'rate', path, build)
+  const slidingWindows = typeof env.store.slidingWindowHit === 'function'
+  rate.rules.forEach((rule, index) => {
+    if (parseDuration(rule.window) === 0) build.problem(`${path}[${index}].window`, 'must be longer than 0')
+    if (rule.algorithm === 'sliding' && !slidingWindows)
+      build.problem(
+        `${path}[${index}].algorithm`,
+        'needs a store with slidingWindowHit (the configured store has none)',
+      )
+  })
+  const settings = {
+    ipv6Prefix: rate.settings.ipv6Prefix ?? 64,
+    instances: rate.settings.instances ?? 1,
+    localStore: new MemoryStore({ clock: env.clock }),
+  }
+  const compile = (rule: RateLimitRuleConfig, name: string) => compileRateRule(rule, name, env, settings)
+  const rules = new AppliedRules({
+    store: env.store,
+    compile: (rule) => compile(rule, rule.name),
+    configured: rate.rules.map((rule, index) => compile(rule, names[index] as string)),
+    slidingWindows,
+  })
+  // Rules can be applied at run time only where the stage runs: with configured rules, or an admin API.
+  if (rate.rules.length > 0 || config.admin !== undefined) {
+    const ruleSync = env.store.shared === true ? appliedRuleSync(rules, config, build) : undefined
     const cooldown = parseDuration(rate.settings.outageCooldown ?? '') ?? defaultCooldownMs
-    stages.push(
-      rateLimitStage({
+    stages.push({
+      ...rateLimitStage({
         rules,
         headers: headerStyles(rate.settings.headers),
         breaker: new StoreBreaker(env.clock, cooldown),
         fallbacks,
       }),
-    )
-  }
+      ...(ruleSync === undefined ? {} : { close: ruleSync.stop }),
+    })
+  } else rules.disable('needs a rateLimits or admin section: without one, no stage counts rate limits')
   const quota = sectionParts<Extract<NonNullable<GatewayConfig['quotas']>, { rules: unknown }>>(config.quotas)
   let book: QuotaBook | undefined
   if (quota.rules.length > 0) {
@@ -178,5 +207,5 @@ export function buildLimits(config: GatewayConfig, env: LimitsEnvironment, build
       }),
     )
   }
-  return { stages, admin: limitsAdmin(book, fallbacks, () => env.clock.now()) }
+  return { stages, admin: limitsAdmin(book, rules, fallbacks, () => env.clock.now()) }
 }

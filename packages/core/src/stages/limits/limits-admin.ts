@@ -1,3 +1,4 @@
+import type { AppliedRuleConfig, AppliedRules } from './applied-rules'
 import type { FallbackCounts, LimitFallbacks } from './limit-fallbacks'
 import { type PeriodWindow, periodAt } from './quota-period'
 import type { QuotaBook } from './quota-stage'
@@ -28,10 +29,24 @@ export interface LimitsAdmin {
   resetQuota(consumer: string, quota?: string): Promise<void>
   /** How many requests store outages sent down each outage policy since start-up. */
   fallbackCounts(): FallbackCounts
+  /** The rate-limit rules turned on at run time (kept in the store; a fleet shares them). */
+  appliedRules(): Promise<AppliedRuleConfig[]>
+  /**
+   * Turns a rate-limit rule on at run time, after the configured ones, or replaces the applied rule of
+   * its name. Rejects with a GatewayError (`admin.rule_invalid`, `admin.rule_conflict`).
+   */
+  applyRule(rule: unknown): Promise<AppliedRuleConfig>
+  /** Turns an applied rule off; false when none has that name. */
+  removeRule(name: string): Promise<boolean>
 }
 
 /** The admin functions over the compiled quotas and the outage counters. */
-export function limitsAdmin(book: QuotaBook | undefined, fallbacks: LimitFallbacks, now: () => number): LimitsAdmin {
+export function limitsAdmin(
+  book: QuotaBook | undefined,
+  rules: AppliedRules,
+  fallbacks: LimitFallbacks,
+  now: () => number,
+): LimitsAdmin {
   const windowOf = (period: Parameters<typeof periodAt>[0]): PeriodWindow =>
     periodAt(period, now(), book?.timeZone ?? 'UTC')
   return {
@@ -61,5 +76,8 @@ export function limitsAdmin(book: QuotaBook | undefined, fallbacks: LimitFallbac
       await Promise.all(rules.map((rule) => book.store.delete(book.keyOf(rule, consumer, windowOf(rule.period)))))
     },
     fallbackCounts: () => fallbacks.counts(),
+    appliedRules: () => rules.list(),
+    applyRule: (rule) => rules.apply(rule),
+    removeRule: (name) => rules.remove(name),
   }
 }

@@ -29,7 +29,8 @@ export interface RateLimitRule {
 
 /** Options of {@link rateLimitStage}. */
 export interface RateLimitStageOptions {
-  readonly rules: readonly RateLimitRule[]
+  /** The rules in force; read on every request, so rules applied at run time count at once. */
+  readonly rules: { readonly current: readonly RateLimitRule[] }
   readonly headers: HeaderStyles
   readonly breaker: StoreBreaker
   readonly fallbacks: LimitFallbacks
@@ -92,7 +93,9 @@ export function rateLimitStage(options: RateLimitStageOptions): Stage {
     phase: 'limit',
     async run(ctx) {
       const { method, path } = ctx.request
-      const applicable = rules.filter((rule) => rule.pattern === undefined || rule.pattern.matches(method, path))
+      const applicable = rules.current.filter(
+        (rule) => rule.pattern === undefined || rule.pattern.matches(method, path),
+      )
       if (applicable.length === 0) return proceed
       const results = await Promise.all(applicable.map((rule) => count(ctx, rule)))
       return decide(ctx, results)

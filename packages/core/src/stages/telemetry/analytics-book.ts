@@ -1,3 +1,4 @@
+import type { LatencyBucket } from '../../stats/latency-histogram'
 import { type TrafficSummary, TrafficTally, type TrafficTallyJSON } from './traffic-tally'
 
 /** The bounds of the analytics kept in memory. */
@@ -41,6 +42,8 @@ export interface AnalyticsSnapshot {
   /** When counting started (ISO date-time). */
   readonly since: string
   readonly total: TrafficSummary
+  /** How the latencies of all requests spread, in doubling bars: a histogram chart's data. */
+  readonly latencyHistogram: readonly LatencyBucket[]
   /** Endpoints by requests, most first. */
   readonly endpoints: readonly NamedTraffic[]
   /** Consumers by requests, most first. */
@@ -132,6 +135,7 @@ export class AnalyticsBook {
     return {
       since: new Date(this.#since).toISOString(),
       total: this.#total.summary(),
+      latencyHistogram: this.#total.latencyDistribution(),
       endpoints: this.#endpoints.top(top),
       consumers: this.#consumers.top(top),
       denials: Object.fromEntries([...this.#denials].sort((a, b) => b[1] - a[1])),

@@ -53,6 +53,8 @@ export function buildAnalytics(
     name: 'analytics',
     phase: 'route',
     complete(ctx, response) {
+      // The admin API (the dashboard polling it) is not the API's traffic.
+      if (ctx.answeredBy === 'admin') return
       book.record({
         method: ctx.request.method,
         template: response.routeTemplate ?? ctx.operation?.template,

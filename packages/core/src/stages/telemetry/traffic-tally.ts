@@ -1,4 +1,9 @@
-import { LatencyHistogram, type LatencyHistogramJSON, type LatencySummary } from '../../stats/latency-histogram'
+import {
+  type LatencyBucket,
+  LatencyHistogram,
+  type LatencyHistogramJSON,
+  type LatencySummary,
+} from '../../stats/latency-histogram'
 import { readCount } from '../../stats/read-count'
 
 /** The status classes analytics counts. */
@@ -63,6 +68,11 @@ export class TrafficTally {
       bytes: this.#bytes,
       latency: this.#latency.summary(),
     }
+  }
+
+  /** The latency distribution, for a histogram chart. */
+  latencyDistribution(): LatencyBucket[] {
+    return this.#latency.distribution()
   }
 
   toJSON(): TrafficTallyJSON {
