@@ -11,5 +11,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // The dashboard's page is bundled from its sources before any test serves it.
+    globalSetup: ['./scripts/bundle-dashboard-for-tests.ts'],
   },
 })

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import type { GatewayConfig } from '@portcullis/core'
 import { loadConfigFile } from '@portcullis/core/config-file'
+import '@portcullis/dashboard'
 import { type ExpressGateway, gateway } from '@portcullis/express'
 import express, { type Express } from 'express'
 import { demoIdp } from './demo-idp/demo-idp'
@@ -12,6 +14,15 @@ import type { HotelServices } from './services/service-servers'
 
 /** The gateway config of the demo, from `portcullis.yaml` beside this folder. */
 export const configFile = fileURLToPath(new URL('../portcullis.yaml', import.meta.url))
+
+/**
+ * The admin token the config reads (env:PORTCULLIS_ADMIN_TOKEN): the environment's, else a new random
+ * one for this process, so the demo's dashboard is never open with a token someone else knows.
+ */
+export function demoAdminToken(): string {
+  process.env.PORTCULLIS_ADMIN_TOKEN ??= `adm_${randomBytes(24).toString('base64url')}`
+  return process.env.PORTCULLIS_ADMIN_TOKEN
+}
 
 /** The hotel API: one public entry point, the gateway first, then the services. */
 export interface HotelApp {
@@ -35,6 +46,7 @@ function withPricesRoute(config: GatewayConfig): GatewayConfig {
 export function createHotelApp(services: HotelServices, overrides: Partial<GatewayConfig> = {}): HotelApp {
   process.env.HOTEL_DATES_URL = services.dates
   process.env.HOTEL_ROOM_TYPES_URL = services.roomTypes
+  demoAdminToken()
   const gw = gateway({ ...withPricesRoute(loadConfigFile(configFile)), ...overrides })
   const app = express()
   app.disable('x-powered-by')

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { ConfigError } from '@portcullis/core'
-import { createHotelApp } from './app'
+import { createHotelApp, demoAdminToken } from './app'
 import { demoKeys } from './demo-keys'
 import { logRequests } from './request-log'
 import { startHotelServices } from './services/service-servers'
@@ -48,6 +48,10 @@ const server = hotel.app.listen(port, '127.0.0.1', () => {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   console.log(`
 Portcullis hotel demo: ${base}/api/v1 (the gateway runs in front of every request)
+
+Dashboard (discovered endpoints, traffic, schema diff, recommended limits, quotas):
+  ${base}/_portcullis/#token=${demoAdminToken()}
+Admin token: ${demoAdminToken()}   (the admin API: curl -H "authorization: Bearer <token>" ${base}/_portcullis/api/endpoints)
 
 Public, for anyone (hotels: the app; dates: routed to ${services.dates}; prices: an in-process
 handler; room types: routed to ${services.roomTypes}, then served from the cache):

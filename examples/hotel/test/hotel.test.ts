@@ -209,7 +209,7 @@ describe('hotel demo', () => {
     await rawHttp(server.url, { target: '/api/v1/a;b' })
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(lines[0]).toMatch(
-      /^GET \/api\/v1\/hotels\/h3\/dates → 200 by upstream in [\d.]+ ms \[request-target:ok body-framing:ok openapi-operation:ok authenticate:ok acl:ok openapi-validation:ok rate-limit:ok quota:ok route:respond\] anonymous id=log-1$/,
+      /^GET \/api\/v1\/hotels\/h3\/dates → 200 by upstream in [\d.]+ ms \[request-target:ok body-framing:ok admin:ok openapi-operation:ok authenticate:ok acl:ok openapi-validation:ok rate-limit:ok quota:ok route:respond\] anonymous id=log-1$/,
     )
     expect(lines[1]).toMatch(/^GET \/api\/v1\/bookings\/:id → 404 by app .* demo-reader id=/)
     expect(lines[2]).toMatch(/→ 400 by gateway .*\[request-target:deny\]/)

@@ -234,6 +234,13 @@ export function adminResources(sources: AdminSources): readonly Resource[] {
     return {
       status: ready && store.reachable ? 'ok' : 'degraded',
       ready,
+      // What the config turns on, so a client asks only for what is there.
+      features: {
+        discovery: sources.discovery !== undefined,
+        openapi: sources.has.openapi,
+        analytics: sources.has.analytics,
+        quotas: sources.has.quotas,
+      },
       uptimeSeconds: Math.round((sources.now() - startedAt) / 1000),
       store: { kind: sources.storeKind, shared: sources.store.shared === true, ...store },
       limits: { storeFallbacks: limits.fallbackCounts() },
