@@ -3,12 +3,20 @@ export interface CliIo {
   out(line: string): void
   error(line: string): void
   readStdin(): Promise<string>
+  /** Writes progress text to stderr as it is: no newline added, so a bar can redraw its line. */
+  progress?(text: string): void
+  /** Whether stderr is a terminal: progress is shown there unless `--no-progress` says otherwise. */
+  readonly isTerminal?: boolean
 }
 
 /** The process's own stdout, stderr and stdin. */
 export const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   error: (line) => process.stderr.write(`${line}\n`),
+  progress: (text) => process.stderr.write(text),
+  get isTerminal() {
+    return process.stderr.isTTY === true
+  },
   async readStdin() {
     if (process.stdin.isTTY) return ''
     const chunks: Buffer[] = []

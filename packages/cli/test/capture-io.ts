@@ -4,16 +4,22 @@ import type { CliIo } from '../src/cli-io'
 /** The recorded hotel-demo traffic the commands are tested on (see make-hotel-har.ts). */
 export const hotelHar = fileURLToPath(new URL('../../../examples/hotel/fixtures/hotel-traffic.har', import.meta.url))
 
-/** An io that keeps what a command writes, for running commands in-process. */
-export function captureIo(stdin = '') {
+/**
+ * An io that keeps what a command writes, for running commands in-process. `terminal` plays a
+ * stderr that is a terminal; progress bars write to `progress`, a string a write.
+ */
+export function captureIo(stdin = '', options: { terminal?: boolean } = {}) {
   const out: string[] = []
   const error: string[] = []
+  const progress: string[] = []
   const io: CliIo = {
     out: (line) => out.push(line),
     error: (line) => error.push(line),
     readStdin: async () => stdin,
+    progress: (text) => progress.push(text),
+    isTerminal: options.terminal === true,
   }
-  return { io, out, error, stdout: () => out.join('\n'), stderr: () => error.join('\n') }
+  return { io, out, error, progress, stdout: () => out.join('\n'), stderr: () => error.join('\n') }
 }
 
 interface HarEntry {

@@ -2,6 +2,7 @@ import { parseDuration, recommendedRule } from '@portcullis/core'
 import { CliFailure, reportFailures, USAGE } from '../cli-failure'
 import type { CliIo } from '../cli-io'
 import { alignedTable } from '../output/aligned-table'
+import { progressFor, progressOptions, progressUsage } from '../output/progress-bar'
 import { type RateLimitRule, rulesYaml } from '../output/rules-yaml'
 import { fileArgument, formatOption, headerOption, numberOption, parseOptions } from '../parse-options'
 import { loadTraffic } from '../traffic/load-traffic'
@@ -10,7 +11,7 @@ import { type EndpointLimit, endpointLimits } from './endpoint-limits'
 /** How `portcullis recommend` is used. */
 export const recommendUsage = `Usage:
   portcullis recommend FILE --session-header NAME [--window 10m] [--min-sessions 50]
-                            [--headroom 1.5] [--format table|json|yaml]
+                            [--headroom 1.5] [--format table|json|yaml] [--progress|--no-progress]
       Recommends a rate limit per endpoint from recorded traffic (a HAR file or NDJSON access
       logs): each session's peak requests per window, scrapers set aside as outliers, the
       normal sessions' p99 times the headroom. Sessions are told apart by the header NAME
@@ -20,7 +21,8 @@ export const recommendUsage = `Usage:
       --headroom       multiplier over the p99, at least 1 (default 1.5)
       --format table   the statistics per endpoint, aligned (default)
       --format json    the same as JSON, with the rules
-      --format yaml    the rateLimits rules, in report mode, to paste into portcullis.yaml`
+      --format yaml    the rateLimits rules, in report mode, to paste into portcullis.yaml
+${progressUsage(17)}`
 
 const formats = ['table', 'json', 'yaml'] as const
 
@@ -50,6 +52,7 @@ export async function recommendCommand(args: readonly string[], io: CliIo): Prom
       'min-sessions': { type: 'string' },
       headroom: { type: 'string' },
       format: { type: 'string' },
+      ...progressOptions,
       help: { type: 'boolean', short: 'h' },
     })
     if (values.help === true) {
@@ -70,8 +73,9 @@ export async function recommendCommand(args: readonly string[], io: CliIo): Prom
     }
     const minSessions = numberOption('min-sessions', values['min-sessions'], 50, 1, true)
     const headroom = numberOption('headroom', values.headroom, 1.5, 1, false)
+    const startProgress = progressFor(io, values)
     const file = fileArgument(positionals, 'recommend')
-    const { book } = await loadTraffic(file, { windowMs, sessionHeader: header }, io)
+    const { book } = await loadTraffic(file, { windowMs, sessionHeader: header }, io, startProgress)
     const limits = endpointLimits(book, minSessions, headroom)
     if (limits.length === 0) io.error(`No request in ${file} carries the ${header} header: no sessions to learn from.`)
     const rules = uniqueNames(

@@ -45,6 +45,7 @@ function recordOf(entry: unknown, where: string): TrafficRecord | string {
     at,
     headers,
     body: requestBody(text, contentType),
+    bodyText: text,
     contentType,
   }
 }

@@ -1,4 +1,5 @@
 import { canonicalizeTarget, DiscoveryBook, type DiscoveryBookOptions, type TrafficSample } from '@portcullis/core'
+import type { ProgressBar } from '../output/progress-bar'
 import { headerSession } from './session-hash'
 import type { SkippedRecord, TrafficRecord } from './traffic-record'
 
@@ -8,6 +9,8 @@ export interface LearnOptions {
   readonly windowMs: number
   /** The request header whose value tells sessions apart; without it no session is counted. */
   readonly sessionHeader?: string | undefined
+  /** Told how many requests are learned so far, of all the records (each pass counts half of one). */
+  readonly progress?: ProgressBar | undefined
 }
 
 /** What was learned, and the requests whose target a gateway would have refused. */
@@ -16,6 +19,8 @@ export interface LearnedTraffic {
   /** Requests learned from. */
   readonly requests: number
   readonly refused: SkippedRecord[]
+  /** Each learned record's endpoint template, e.g. `/hotels/{var1}` (none when the book overflowed). */
+  readonly templates: ReadonlyMap<TrafficRecord, string>
 }
 
 const OVERFLOW = '(overflow)'
@@ -60,22 +65,34 @@ export function learnTraffic(records: readonly TrafficRecord[], options: LearnOp
     sequences: false,
   }
   const refused: SkippedRecord[] = []
-  const samples: TrafficSample[] = []
+  const samples: [TrafficRecord, TrafficSample][] = []
   // Array sort is stable: requests logged in the same millisecond keep the file's order.
   const sorted = [...records].sort((a, b) => a.at - b.at)
   for (const record of sorted) {
     const sample = sampleOf(record, options.sessionHeader)
     if (typeof sample === 'string') refused.push({ where: record.where, reason: sample })
-    else samples.push(sample)
+    else samples.push([record, sample])
   }
+  const { progress } = options
+  // Refused records count as done from the start: the passes below only see the others.
+  const done = (passed: number) => progress?.update(refused.length + passed / 2)
   const learner = new DiscoveryBook(bookOptions)
   const bare = (sample: TrafficSample): TrafficSample => ({ ...sample, session: undefined, body: undefined })
-  for (const sample of samples) learner.record(bare(sample))
+  samples.forEach(([, sample], index) => {
+    learner.record(bare(sample))
+    done(index + 1)
+  })
   const book = new DiscoveryBook(bookOptions)
-  for (const sample of samples) {
+  const templates = new Map<TrafficRecord, string>()
+  samples.forEach(([record, sample], index) => {
     // All positions that collapse have collapsed by now: this only reads the final template.
     const template = learner.record(bare(sample)).endpoint.slice(sample.method.length + 1)
-    book.record(template === OVERFLOW ? sample : { ...sample, knownTemplate: template })
-  }
-  return { book, requests: samples.length, refused }
+    if (template === OVERFLOW) book.record(sample)
+    else {
+      book.record({ ...sample, knownTemplate: template })
+      templates.set(record, template)
+    }
+    done(samples.length + index + 1)
+  })
+  return { book, requests: samples.length, refused, templates }
 }

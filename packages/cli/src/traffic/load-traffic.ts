@@ -1,5 +1,7 @@
+import { basename } from 'node:path'
 import { BAD_INPUT, CliFailure } from '../cli-failure'
 import type { CliIo } from '../cli-io'
+import type { StartProgress } from '../output/progress-bar'
 import { type LearnedTraffic, type LearnOptions, learnTraffic } from './learn-traffic'
 import { readTraffic } from './read-traffic'
 
@@ -9,16 +11,20 @@ export interface LoadedTraffic extends LearnedTraffic {
 }
 
 /**
- * Reads a traffic file and learns from it; says on stderr what was skipped (malformed lines,
- * entries without a response, targets a gateway refuses). Throws a `CliFailure` when nothing is left.
+ * Reads a traffic file and learns from it, with a progress bar; says on stderr what was skipped
+ * (malformed lines, entries without a response, targets a gateway refuses). Throws a `CliFailure`
+ * when nothing is left.
  */
 export async function loadTraffic(
   file: string,
-  options: LearnOptions,
+  options: Omit<LearnOptions, 'progress'>,
   io: Pick<CliIo, 'error'>,
+  startProgress: StartProgress,
 ): Promise<LoadedTraffic> {
   const traffic = await readTraffic(file)
-  const learned = learnTraffic(traffic.records, options)
+  const progress = startProgress(`Learning from ${basename(file)}`, traffic.records.length)
+  const learned = learnTraffic(traffic.records, { ...options, progress })
+  progress.end()
   const skipped = [...traffic.skipped, ...learned.refused]
   const unit = traffic.format === 'HAR' ? 'entries' : 'lines'
   const examples = skipped

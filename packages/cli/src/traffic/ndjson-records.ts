@@ -5,8 +5,9 @@ import { durationOf, type SkippedRecord, type TrafficRecord, type TrafficRecords
 const METHOD = ['method', 'request_method', 'verb']
 const TARGET = ['path', 'url', 'uri', 'request_uri']
 const STATUS = ['status', 'status_code', 'statusCode']
-const DURATION = ['duration_ms', 'durationMs', 'latency_ms', 'response_time']
+const DURATION = ['duration_ms', 'durationMs', 'latency_ms', 'response_time', 'responseTime']
 const TIME = ['time', 'timestamp', '@timestamp', 'ts']
+const IP = ['ip', 'remote_addr', 'remoteAddress', 'client_ip']
 
 // Below this an epoch number is taken as seconds: as ms it would be before March 1973.
 const EPOCH_SECONDS_BELOW = 1e11
@@ -30,7 +31,22 @@ function headersOf(value: unknown): Map<string, string> {
   return headers
 }
 
-function recordOf(line: Record<string, unknown>, where: string): TrafficRecord | string {
+/**
+ * The line's fields, with those pino-style lines nest (the gateway's own access log, pino-http:
+ * `req: { method, path, query, ip, headers }`, `res: { statusCode }`) lifted beside the others.
+ */
+function fieldsOf(line: Record<string, unknown>): Record<string, unknown> {
+  const fields = { ...(isObject(line.res) ? line.res : {}), ...(isObject(line.req) ? line.req : {}), ...line }
+  // The gateway logs the path and its (redacted) query apart.
+  const { path, query } = fields
+  if (typeof path === 'string' && !path.includes('?') && typeof query === 'string' && query !== '') {
+    fields.path = `${path}?${query}`
+  }
+  return fields
+}
+
+function recordOf(logged: Record<string, unknown>, where: string): TrafficRecord | string {
+  const line = fieldsOf(logged)
   let method = first(line, METHOD)
   let url = first(line, TARGET)
   // nginx and Apache log the request line whole: "GET /hotels?x=1 HTTP/1.1".
@@ -45,6 +61,7 @@ function recordOf(line: Record<string, unknown>, where: string): TrafficRecord |
   if (!Number.isInteger(status) || status < 100 || status > 599) return 'no status'
   const at = timeOf(first(line, TIME))
   if (!Number.isFinite(at)) return 'no time or timestamp'
+  const ip = first(line, IP)
   return {
     where,
     method: method.toUpperCase(),
@@ -53,6 +70,7 @@ function recordOf(line: Record<string, unknown>, where: string): TrafficRecord |
     durationMs: durationOf(first(line, DURATION)),
     at,
     headers: headersOf(line.headers),
+    ip: typeof ip === 'string' ? ip : undefined,
   }
 }
 

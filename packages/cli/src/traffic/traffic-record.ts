@@ -13,7 +13,11 @@ export interface TrafficRecord {
   readonly headers: ReadonlyMap<string, string>
   /** The request body: parsed when JSON, the raw text otherwise; absent without one. */
   readonly body?: unknown
+  /** The request body exactly as recorded (JSON that does not parse included), for replaying it. */
+  readonly bodyText?: string | undefined
   readonly contentType?: string | undefined
+  /** The client's address, when the log says it (HAR does not: its `serverIPAddress` is the server's). */
+  readonly ip?: string | undefined
 }
 
 /** A line or entry of a traffic file that could not be used, and why. */
