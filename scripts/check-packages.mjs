@@ -80,6 +80,21 @@ try {
         }
       }
       console.log('validates requests against OpenAPI 3.0 and 3.1 as CJS and ESM')
+      // Importing the dashboard registers its page with the same core the gateway is built from.
+      for (const [core, dashboard] of [
+        [require('@portcullis/core'), require('@portcullis/dashboard')],
+        [await import('@portcullis/core'), await import('@portcullis/dashboard')],
+      ]) {
+        if (!dashboard.dashboardAssets['index.html'].body.includes('assets/app.js')) throw new Error('the dashboard page is empty')
+        const engine = core.createEngine({ admin: { token: 'a-token-long-enough-for-admin', dashboard: true } }, { env: {} })
+        const page = await engine.handle({
+          method: 'GET', target: '/_portcullis/assets/app.js', headers: new Headers(), remoteAddress: '127.0.0.1', tls: undefined, raw: undefined,
+          body: { declaredLength: undefined, present: false, read: async () => new Uint8Array() },
+        })
+        if (page.kind !== 'respond' || page.response.status !== 200) throw new Error('the published dashboard is not served')
+        await engine.close()
+      }
+      console.log('the dashboard registers and is served, as CJS and ESM')
     })().catch((error) => { console.error(error); process.exit(1) })
   `
   writeFileSync(join(project, 'check.cjs'), script)
