@@ -2,13 +2,35 @@
  * One load-generator run, as its own process so the runner can pin it to a CPU of its own:
  * `node --import tsx load.ts '<LoadRequest as JSON>'` prints one `LoadResult` JSON line.
  */
+import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 import { machineBusySeconds, ownCpuSeconds, processCpuSeconds } from './lib/cpu-time'
 import type { LoadRequest, LoadResult } from './lib/load-protocol'
 import { percentileOfSorted } from './lib/stats'
 
+/** With a tokens file: rewrites each request to carry the next token, never one sent before. */
+function tokenRequests(request: LoadRequest): Pick<autocannon.Options, 'requests'> {
+  if (request.tokensFile === undefined) return {}
+  const tokens = readFileSync(request.tokensFile, 'utf8').split('\n')
+  let next = 0
+  return {
+    requests: [
+      {
+        setupRequest: (req) => {
+          const token = tokens[next++ % tokens.length]
+          return { ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } }
+        },
+      },
+    ],
+  }
+}
+
+// The warm-up and the measured window take tokens from one sequence: no token is sent twice.
+let tokenSource: Pick<autocannon.Options, 'requests'> | undefined
+
 /** One autocannon run; `onResponse` gets each response's time in ms. */
 function cannon(request: LoadRequest, seconds: number, onResponse?: (ms: number) => void): Promise<autocannon.Result> {
+  tokenSource ??= tokenRequests(request)
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -16,6 +38,7 @@ function cannon(request: LoadRequest, seconds: number, onResponse?: (ms: number)
         method: request.method,
         headers: { ...request.headers },
         body: request.body,
+        ...tokenSource,
         connections: request.connections,
         pipelining: 1,
         duration: seconds,

@@ -29,6 +29,8 @@ export interface LoadBench {
   readonly reference?: string | undefined
   /** The report's file name in bench/results/, without extension. */
   readonly resultsName: string
+  /** The tokens the variants with `coldTokens` send, one per request (see lib/bench-tokens.ts). */
+  readonly tokensFile?: string | undefined
 }
 
 const benchDir = join(import.meta.dirname, '..')
@@ -82,6 +84,7 @@ async function measureVariant(bench: LoadBench, variant: Variant, repetition: nu
           method: route.method,
           headers: route.headers,
           body: route.body,
+          tokensFile: variant.coldTokens === true ? bench.tokensFile : undefined,
           connections,
           warmupSeconds: options.warmupSeconds,
           durationSeconds: options.durationSeconds,

@@ -4,6 +4,8 @@ export interface LoadRequest {
   readonly method: 'GET' | 'POST'
   readonly headers: Readonly<Record<string, string>>
   readonly body?: string | undefined
+  /** A file of bearer tokens, one a line: each request carries the next one instead of the route's. */
+  readonly tokensFile?: string | undefined
   readonly connections: number
   /** Seconds of discarded load before the measured window, so the server's JIT is warm. */
   readonly warmupSeconds: number

@@ -13,6 +13,8 @@ export interface BenchOptions<Choice extends { readonly id: string }> {
   readonly selected: readonly Choice[]
   /** The CPU an upstream process is pinned to, for benchmarks that start one. */
   readonly upstreamCpu: number
+  /** `--minimal`: also measure the gateway with no section (the framework benchmark). */
+  readonly minimal: boolean
 }
 
 /** What a benchmark offers on its command line. */
@@ -25,16 +27,21 @@ export interface OptionSpec<Choice extends { readonly id: string }> {
   readonly connections: readonly number[]
   /** Whether the benchmark starts an upstream (then `--upstream-cpu` exists). */
   readonly upstream: boolean
+  /** The run shape without `--quick`. Default: 3 runs x 10 s after a 3 s warm-up. */
+  readonly defaults?: { readonly runs: number; readonly durationSeconds: number; readonly warmupSeconds: number }
 }
+
+const standardShape = { runs: 3, durationSeconds: 10, warmupSeconds: 3 }
 
 export function usage(spec: OptionSpec<{ readonly id: string }>): string {
   const upstream = spec.upstream ? ` [--upstream-cpu N]` : ''
-  return `Usage: ${spec.command} [--quick] [--runs N] [--duration S] [--warmup S] [--connections N[,N…]]${upstream} [--only ${spec.choices
+  const shape = spec.defaults ?? standardShape
+  return `Usage: ${spec.command} [--quick] [--runs N] [--duration S] [--warmup S] [--connections N[,N…]]${upstream} [--minimal] [--only ${spec.choices
     .map((choice) => choice.id)
     .join(',')}]
-  default: 3 runs x 10 s, 3 s warm-up, ${spec.connections.join(' and ')} connection(s)${
+  default: ${shape.runs} runs x ${shape.durationSeconds} s, ${shape.warmupSeconds} s warm-up, ${spec.connections.join(' and ')} connection(s)${
     spec.upstream ? `, upstream on CPU ${serverCpu}` : ''
-  }; --quick: 1 run x 5 s`
+  }; --quick: 1 run x 3 s`
 }
 
 /** Reads the runner's options; `--quick` changes the defaults, explicit flags still win. */
@@ -51,6 +58,7 @@ export function benchOptions<Choice extends { readonly id: string }>(
       warmup: { type: 'string' },
       connections: { type: 'string' },
       only: { type: 'string' },
+      minimal: { type: 'boolean', default: false },
       ...(spec.upstream ? { 'upstream-cpu': { type: 'string' } } : {}),
     },
   })
@@ -68,10 +76,12 @@ export function benchOptions<Choice extends { readonly id: string }>(
       ? spec.connections
       : values.connections.split(',').map((count) => integer('connections', count, 0, 1))
   const upstreamCpu = values['upstream-cpu']
+  const shape = spec.defaults ?? standardShape
   return {
-    runs: integer('runs', values.runs, values.quick ? 1 : 3, 1),
-    durationSeconds: integer('duration', values.duration, values.quick ? 5 : 10, 1),
-    warmupSeconds: integer('warmup', values.warmup, 3, 0),
+    runs: integer('runs', values.runs, values.quick ? 1 : shape.runs, 1),
+    durationSeconds: integer('duration', values.duration, values.quick ? 3 : shape.durationSeconds, 1),
+    warmupSeconds: integer('warmup', values.warmup, shape.warmupSeconds, 0),
+    minimal: values.minimal === true,
     connections,
     selected,
     upstreamCpu: integer('upstream-cpu', typeof upstreamCpu === 'string' ? upstreamCpu : undefined, serverCpu, 0),

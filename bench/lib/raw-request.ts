@@ -1,6 +1,9 @@
-import type { RawRequest } from '@portcullis/node'
+import { type RawRequest, RecordHeaders } from '@portcullis/node'
 
-/** A request as an adapter hands it to the engine, with its body (if any) already in memory. */
+/**
+ * A request as the Node adapters hand it to the engine (headers over Node's header record, as
+ * `node:http` parses them), with its body (if any) already in memory.
+ */
 export function rawRequest(
   method: string,
   target: string,
@@ -11,7 +14,7 @@ export function rawRequest(
   return {
     method,
     target,
-    headers: new Headers(headers),
+    headers: new RecordHeaders(lowerCaseNames(headers)),
     remoteAddress: '127.0.0.1',
     tls: undefined,
     body: {
@@ -24,4 +27,9 @@ export function rawRequest(
     },
     raw: undefined,
   }
+}
+
+/** Node's header record has lower-case names. */
+function lowerCaseNames(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]))
 }

@@ -60,14 +60,15 @@ function frameworkRow(s: Summary, summaries: readonly Summary[]): string {
     cpu,
     ratioCell(s),
     s.vsReference === undefined ? '—' : percent(s.vsReference),
+    s.vsPeer === undefined ? '—' : `**${s.vsPeer.toFixed(2)}×**`,
   ].join(' | ')
 }
 
 /** The framework benchmark's results table, as it goes into docs/benchmarks.md. */
 export function frameworkTable(summaries: readonly Summary[], runs: number): string {
   return [
-    `| Server | Route | req/s, median of ${runs} (min–max) | p50 ms | p99 ms | non-2xx / errors | server CPU µs per request (gateway's added) | gateway ÷ bare, ratio of medians (per-run pairs) | vs bare node:http |`,
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    `| Server | Route | req/s, median of ${runs} (min–max) | p50 ms | p99 ms | non-2xx / errors | server CPU µs per request (added over bare) | ÷ bare same framework, ratio of medians (per-run pairs) | vs bare node:http | vs peer stack |`,
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...summaries.map((s) => `| ${frameworkRow(s, summaries)} |`),
   ].join('\n')
 }

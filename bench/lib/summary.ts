@@ -59,6 +59,8 @@ export interface Summary {
   readonly baselineCost: BaselineCost | undefined
   /** Median req/s over the reference variant's (bare node:http), when one was measured. */
   readonly vsReference: number | undefined
+  /** Median req/s over the peer stack's on the same framework, when one was measured. */
+  readonly vsPeer: number | undefined
 }
 
 const runsOf = (records: readonly RunRecord[], variantId: string, route: Route, connections: number) =>
@@ -118,6 +120,8 @@ export function summarize(
         const runs = runsOf(records, variant.id, route, count).map((r) => r.result)
         const referenceRuns =
           reference === undefined ? [] : runsOf(records, reference, route, count).map((r) => r.result)
+        const peerRuns =
+          variant.peer === undefined ? [] : runsOf(records, variant.peer, route, count).map((r) => r.result)
         const hasUpstream = variant.upstream !== undefined
         return {
           variant,
@@ -138,6 +142,7 @@ export function summarize(
           otherCpuShare: Math.max(...runs.map((r) => r.otherCpuSeconds / r.durationSeconds)),
           baselineCost: baselineCost(records, variants, variant, route, count),
           vsReference: referenceRuns.length === 0 ? undefined : medianOf(runs, rps) / medianOf(referenceRuns, rps),
+          vsPeer: peerRuns.length === 0 ? undefined : medianOf(runs, rps) / medianOf(peerRuns, rps),
         }
       }),
     ),

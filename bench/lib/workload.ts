@@ -62,6 +62,10 @@ export interface Variant {
   readonly baseline?: string | undefined
   /** A header every route must answer with from its second request on (`x-cache: HIT`). */
   readonly repeatHeader?: readonly [name: string, value: string] | undefined
+  /** The id of the stack a team would assemble instead on the same framework, when measured. */
+  readonly peer?: string | undefined
+  /** Whether each request carries a JWT never sent before (every verification is cold). */
+  readonly coldTokens?: boolean | undefined
 }
 
 /** A framework under test: one server file that runs bare, or with Portcullis in front given `--gateway`. */
@@ -70,37 +74,91 @@ export interface Framework {
   readonly label: string
   /** Relative to the bench folder. */
   readonly serverFile: string
+  /** The stack a team would assemble on it without a gateway (servers/*-peer.ts), when there is one. */
+  readonly peerFile?: string
+  /** Whether Portcullis on the Redis store is measured on it too. */
+  readonly onRedis?: boolean
 }
 
 export const frameworks: readonly Framework[] = [
-  { id: 'node-http', label: 'node:http', serverFile: 'servers/node-http.ts' },
-  { id: 'express', label: 'Express 5', serverFile: 'servers/express.ts' },
+  { id: 'node-http', label: 'node:http', serverFile: 'servers/node-http.ts', onRedis: true },
+  { id: 'express', label: 'Express 5', serverFile: 'servers/express.ts', peerFile: 'servers/express-peer.ts' },
   { id: 'koa', label: 'Koa 3', serverFile: 'servers/koa.ts' },
-  { id: 'hono', label: 'Hono 4', serverFile: 'servers/hono.ts' },
+  { id: 'hono', label: 'Hono 4', serverFile: 'servers/hono.ts', peerFile: 'servers/hono-peer.ts', onRedis: true },
 ]
 
+/** The benchmark routes, each request carrying the same (cached after its first use) bearer JWT. */
+export function authenticatedRoutes(token: string): Route[] {
+  return routes.map((route) => ({ ...route, headers: { ...route.headers, authorization: `Bearer ${token}` } }))
+}
+
 /**
- * Every framework bare, then with the gateway, side by side: the runner keeps each pair adjacent
- * in time, so the gateway/bare ratio compares runs that saw the same machine state.
+ * Per framework, side by side so that each comparison is between runs close in time: bare, the peer
+ * stack (Express, Hono), Portcullis in its full configuration with a repeated JWT, the same with a
+ * new JWT on every request, and on the Redis store (node:http, Hono). With `minimal`, the gateway
+ * with no section (`gateway({})`, the foundation's cost) is measured too.
  */
-export function frameworkVariants(selected: readonly Framework[]): Variant[] {
-  return selected.flatMap((framework): Variant[] => [
-    {
-      id: framework.id,
-      label: `${framework.label} (bare)`,
-      server: { file: framework.serverFile, args: [] },
-      gateway: false,
-      routes,
-    },
-    {
-      id: `${framework.id}+gateway`,
-      label: `${framework.label} + Portcullis`,
-      server: { file: framework.serverFile, args: ['--gateway'] },
-      gateway: true,
-      routes,
-      baseline: framework.id,
-    },
-  ])
+export function frameworkVariants(
+  selected: readonly Framework[],
+  measured: readonly Route[],
+  options: { readonly minimal: boolean },
+): Variant[] {
+  return selected.flatMap((framework): Variant[] => {
+    const file = framework.serverFile
+    const peer = framework.peerFile === undefined ? undefined : `${framework.id}-peer`
+    const full = ['--gateway', '--full']
+    const variants: Variant[] = [
+      {
+        id: framework.id,
+        label: `${framework.label} (bare)`,
+        server: { file, args: [] },
+        gateway: false,
+        routes: measured,
+      },
+    ]
+    if (options.minimal)
+      variants.push({
+        id: `${framework.id}+minimal`,
+        label: `${framework.label} + gateway({})`,
+        server: { file, args: ['--gateway'] },
+        gateway: true,
+        routes: measured,
+        baseline: framework.id,
+      })
+    if (framework.peerFile !== undefined && peer !== undefined)
+      variants.push({
+        id: peer,
+        label: `${framework.label} peer stack`,
+        server: { file: framework.peerFile, args: [] },
+        gateway: false,
+        routes: measured,
+        baseline: framework.id,
+      })
+    const gatewayVariant = { gateway: true, routes: measured, baseline: framework.id, peer }
+    variants.push(
+      {
+        id: `${framework.id}+full`,
+        label: `${framework.label} + Portcullis`,
+        server: { file, args: full },
+        ...gatewayVariant,
+      },
+      {
+        id: `${framework.id}+full-cold`,
+        label: `${framework.label} + Portcullis, new JWT each request`,
+        server: { file, args: full },
+        ...gatewayVariant,
+        coldTokens: true,
+      },
+    )
+    if (framework.onRedis === true)
+      variants.push({
+        id: `${framework.id}+full-redis`,
+        label: `${framework.label} + Portcullis on Redis`,
+        server: { file, args: [...full, '--store', 'redis'] },
+        ...gatewayVariant,
+      })
+    return variants
+  })
 }
 
 /** How the gateway in front of the upstream answers: see servers/route-configs.ts. */

@@ -4,39 +4,14 @@
  * so it measures the gateway's own work, not a network. Prints a Markdown table.
  * Usage: `pnpm bench:auth` (it builds the packages first and runs the built ones).
  */
-import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { createEngine, type GatewayConfig, type Outcome } from '@portcullis/node'
+import { benchKey, signBenchJwt } from '../lib/bench-tokens'
 import { continues, type MicroCase, type MicroSubject, runMicroBench } from '../lib/micro-bench'
 import { rawRequest } from '../lib/raw-request'
+import { benchAudience, benchIssuer } from '../servers/bench-credentials'
 
-const issuer = 'https://idp.bench.example'
-const audience = 'https://api.bench.example'
 const apiKey = 'pk_bench0123456789abcdefghijklmnopqrstuv'
-
-/** An ES256 key pair, and its public half as a JWK the gateway is configured with. */
-function es256Key(): { privateKey: KeyObject; jwk: Record<string, unknown> } {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-  return { privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid: 'bench-1', alg: 'ES256', use: 'sig' } }
-}
-
-/** A compact ES256 JWT, signed with node:crypto so the bench needs no JOSE library of its own. */
-function signJwt(privateKey: KeyObject, kid: string): string {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
-  const now = Math.floor(Date.now() / 1000)
-  const header = encode({ alg: 'ES256', typ: 'JWT', kid })
-  // Valid for an hour: longer than any run, so the cached case never re-verifies because of expiry.
-  const payload = encode({
-    iss: issuer,
-    aud: audience,
-    sub: 'bench-client',
-    scope: 'rooms:read',
-    iat: now,
-    exp: now + 3600,
-  })
-  // JWS wants the raw r||s signature, not the DER node:crypto gives by default.
-  const signature = sign('sha256', Buffer.from(`${header}.${payload}`), { key: privateKey, dsaEncoding: 'ieee-p1363' })
-  return `${header}.${payload}.${signature.toString('base64url')}`
-}
 
 const request = (headers: Record<string, string>) => rawRequest('GET', '/rooms/7?view=full', headers)
 
@@ -56,10 +31,18 @@ const subject = (config: GatewayConfig, headers: Record<string, string>) => (): 
 }
 
 function cases(): MicroCase[] {
-  const { privateKey, jwk } = es256Key()
-  const bearer = { authorization: `Bearer ${signJwt(privateKey, 'bench-1')}` }
+  const key = benchKey()
+  const bearer = { authorization: `Bearer ${signBenchJwt(key)}` }
   const jwt = (maxEntries: number): GatewayConfig => ({
-    auth: { jwt: { issuer, audience, algorithms: ['ES256'], jwks: { keys: [jwk] }, cache: { maxEntries } } },
+    auth: {
+      jwt: {
+        issuer: benchIssuer,
+        audience: benchAudience,
+        algorithms: ['ES256'],
+        jwks: { keys: [key.jwk] },
+        cache: { maxEntries },
+      },
+    },
   })
   const hash = `sha256:${createHash('sha256').update(apiKey).digest('hex')}`
   return [

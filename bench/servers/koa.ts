@@ -3,6 +3,7 @@ import { bodyParser } from '@koa/bodyparser'
 import Router from '@koa/router'
 import { gateway } from '@portcullis/koa'
 import Koa from 'koa'
+import { gatewayConfig } from './gateway-configs'
 import { createdUser, userById } from './routes'
 import { announce, benchHost, startupOptions } from './startup'
 
@@ -16,7 +17,7 @@ router.post('/users', (ctx) => {
   ctx.status = 201
   ctx.body = createdUser(ctx.request.body)
 })
-if (options.gateway) app.use(gateway({}))
+if (options.gateway) app.use(gateway(gatewayConfig(options.profile, options.store)))
 app.use(bodyParser())
 app.use(router.routes())
 app.use(router.allowedMethods())

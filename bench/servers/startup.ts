@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import type { GatewayProfile, StoreKind } from './gateway-configs'
 
 /** Every benchmark server listens on loopback only. */
 export const benchHost = '127.0.0.1'
@@ -9,12 +10,29 @@ export interface StartupOptions {
   readonly port: number
   /** Whether Portcullis sits in front of the app. */
   readonly gateway: boolean
+  /** Which gateway config: the foundation alone, or every section (`--full`). */
+  readonly profile: GatewayProfile
+  /** Where the full config keeps its counters (`--store redis`). */
+  readonly store: StoreKind
 }
 
-/** Reads `--gateway` from the arguments and the port from `PORT` (default 0). */
+/** Reads `--gateway [--full] [--store memory|redis]` from the arguments and the port from `PORT` (default 0). */
 export function startupOptions(args = process.argv.slice(2), env = process.env): StartupOptions {
-  const { values } = parseArgs({ args, options: { gateway: { type: 'boolean', default: false } } })
-  return { port: Number(env.PORT ?? 0), gateway: values.gateway }
+  const { values } = parseArgs({
+    args,
+    options: {
+      gateway: { type: 'boolean', default: false },
+      full: { type: 'boolean', default: false },
+      store: { type: 'string', default: 'memory' },
+    },
+  })
+  if (values.store !== 'memory' && values.store !== 'redis') throw new Error(`--store ${values.store}: memory or redis`)
+  return {
+    port: Number(env.PORT ?? 0),
+    gateway: values.gateway,
+    profile: values.full ? 'full' : 'minimal',
+    store: values.store,
+  }
 }
 
 /**
