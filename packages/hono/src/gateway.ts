@@ -63,7 +63,13 @@ export interface HonoGateway extends MiddlewareHandler {
 }
 
 interface NodeServerEnv {
-  incoming?: { url?: string; headers?: HeaderRecord; socket?: TlsSocketLike & { remoteAddress?: string } }
+  incoming?: AsyncIterable<Uint8Array> & {
+    url?: string
+    headers?: HeaderRecord
+    socket?: TlsSocketLike & { remoteAddress?: string }
+    /** Whether anything read from the stream yet (Node ≥ 16.7). */
+    readableDidRead?: boolean
+  }
   outgoing?: NodeResponseLike & {
     setHeader(name: string, value: string): unknown
     appendHeader(name: string, value: string): unknown
@@ -87,6 +93,21 @@ function nodeServerConnection(c: Context): ConnectionInfo {
     // Node's parsed headers: reading c.req.raw.headers would make node-server build a Fetch Headers.
     headers: incoming?.headers === undefined ? undefined : new RecordHeaders(incoming.headers),
   }
+}
+
+/**
+ * The Node request of @hono/node-server while nothing has read its body yet (nor made node-server
+ * turn it into a Fetch body): the one body stream to read. `undefined` elsewhere.
+ */
+function unreadNodeBody(c: Context): AsyncIterable<Uint8Array> | undefined {
+  const incoming = (c.env as NodeServerEnv | undefined)?.incoming
+  if (
+    incoming === undefined ||
+    incoming.readableDidRead !== false ||
+    typeof incoming[Symbol.asyncIterator] !== 'function'
+  )
+    return undefined
+  return c.req.raw.bodyUsed ? undefined : incoming
 }
 
 // Methods whose requests have no body unless they say so; their lazy body is not touched.
@@ -163,10 +184,24 @@ export function gateway(config: GatewayConfig, options: HonoGatewayOptions = {})
             ? headers.has('transfer-encoding') || (!bodiless.has(request.method) && request.body !== null)
             : declaredLength > 0,
         async read(limit) {
-          const bytes = request.body === null ? new Uint8Array(0) : await readLimited(request.body, limit)
-          // The app still reads the body: through c.req (Hono's body cache) and through c.req.raw.
-          if (request.method !== 'GET' && request.method !== 'HEAD')
-            c.req.raw = new Request(request, { body: bytes as BodyInit })
+          const incoming = unreadNodeBody(c)
+          let bytes: Uint8Array
+          if (incoming !== undefined) {
+            // On @hono/node-server the Node request itself is read: asking `request.body` would make
+            // node-server build a full Fetch Request and a web stream over the Node stream first.
+            bytes = await readLimited(incoming, limit)
+            c.req.raw = new Request(request.url, {
+              method: request.method,
+              headers: request.headers,
+              signal: request.signal,
+              body: bytes as BodyInit,
+            })
+          } else {
+            bytes = request.body === null ? new Uint8Array(0) : await readLimited(request.body, limit)
+            // The app still reads the body: through c.req (Hono's body cache) and through c.req.raw.
+            if (request.method !== 'GET' && request.method !== 'HEAD')
+              c.req.raw = new Request(request, { body: bytes as BodyInit })
+          }
           c.req.bodyCache.arrayBuffer = Promise.resolve(
             bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
           ) as never
