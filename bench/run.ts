@@ -21,6 +21,7 @@ const options = benchOptions({
   choices: frameworks,
   connections: [50],
   upstream: false,
+  minimal: true,
   defaults: { runs: 3, durationSeconds: 4, warmupSeconds: 2 },
 })
 const key = publishBenchKey()

@@ -13,7 +13,7 @@ export interface BenchOptions<Choice extends { readonly id: string }> {
   readonly selected: readonly Choice[]
   /** The CPU an upstream process is pinned to, for benchmarks that start one. */
   readonly upstreamCpu: number
-  /** `--minimal`: also measure the gateway with no section (the framework benchmark). */
+  /** `--minimal`: also measure the gateway with no section (only where the spec offers it). */
   readonly minimal: boolean
 }
 
@@ -27,6 +27,8 @@ export interface OptionSpec<Choice extends { readonly id: string }> {
   readonly connections: readonly number[]
   /** Whether the benchmark starts an upstream (then `--upstream-cpu` exists). */
   readonly upstream: boolean
+  /** Whether `--minimal` exists (the framework benchmark's `gateway({})` variants). */
+  readonly minimal?: boolean
   /** The run shape without `--quick`. Default: 3 runs x 10 s after a 3 s warm-up. */
   readonly defaults?: { readonly runs: number; readonly durationSeconds: number; readonly warmupSeconds: number }
 }
@@ -36,7 +38,7 @@ const standardShape = { runs: 3, durationSeconds: 10, warmupSeconds: 3 }
 export function usage(spec: OptionSpec<{ readonly id: string }>): string {
   const upstream = spec.upstream ? ` [--upstream-cpu N]` : ''
   const shape = spec.defaults ?? standardShape
-  return `Usage: ${spec.command} [--quick] [--runs N] [--duration S] [--warmup S] [--connections N[,N…]]${upstream} [--minimal] [--only ${spec.choices
+  return `Usage: ${spec.command} [--quick] [--runs N] [--duration S] [--warmup S] [--connections N[,N…]]${upstream}${spec.minimal === true ? ' [--minimal]' : ''} [--only ${spec.choices
     .map((choice) => choice.id)
     .join(',')}]
   default: ${shape.runs} runs x ${shape.durationSeconds} s, ${shape.warmupSeconds} s warm-up, ${spec.connections.join(' and ')} connection(s)${
@@ -58,7 +60,7 @@ export function benchOptions<Choice extends { readonly id: string }>(
       warmup: { type: 'string' },
       connections: { type: 'string' },
       only: { type: 'string' },
-      minimal: { type: 'boolean', default: false },
+      ...(spec.minimal === true ? { minimal: { type: 'boolean' } } : {}),
       ...(spec.upstream ? { 'upstream-cpu': { type: 'string' } } : {}),
     },
   })

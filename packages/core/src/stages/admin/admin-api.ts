@@ -116,17 +116,23 @@ export function adminResources(sources: AdminSources): readonly Resource[] {
     return sources.discovery
   }
 
+  /** The recommended limits, each with the mode its rule was applied in, if it was. */
+  async function appliedRecommendations(learned: DiscoveryAdmin) {
+    const [found, applied] = await Promise.all([learned.recommendations(), limits.appliedRules()])
+    const appliedModes = new Map(applied.map((rule) => [rule.name, rule.mode ?? 'enforce']))
+    return found.map((entry) => ({ ...entry, applied: appliedModes.get(entry.rule.name ?? '') }))
+  }
+
   async function endpoints() {
-    const found = await discovery('The endpoint list').endpoints()
-    const [states, diff, recommendations, applied] = await Promise.all([
+    const learned = discovery('The endpoint list')
+    const found = await learned.endpoints()
+    const [states, diff, recommendations] = await Promise.all([
       reviews.states(found),
-      sources.has.openapi ? discovery('The endpoint list').diff() : undefined,
-      discovery('The endpoint list').recommendations(),
-      limits.appliedRules(),
+      sources.has.openapi ? learned.diff() : undefined,
+      appliedRecommendations(learned),
     ])
     const undocumented = new Set(diff?.shadow.map(({ method, template }) => `${method} ${template}`))
     const recommended = new Map(recommendations.map((entry) => [`${entry.method} ${entry.template}`, entry]))
-    const appliedModes = new Map(applied.map((rule) => [rule.name, rule.mode ?? 'enforce']))
     return {
       endpoints: found.map((endpoint, index) => {
         const key = `${endpoint.method} ${endpoint.template}`
@@ -143,7 +149,7 @@ export function adminResources(sources: AdminSources): readonly Resource[] {
                   window: recommendation.rule.window,
                   confidence: recommendation.confidence,
                   rule: recommendation.rule.name,
-                  applied: appliedModes.get(recommendation.rule.name ?? ''),
+                  applied: recommendation.applied,
                 },
         }
       }),
@@ -176,12 +182,7 @@ export function adminResources(sources: AdminSources): readonly Resource[] {
   }
 
   async function recommendations() {
-    const [found, applied] = await Promise.all([
-      discovery('Recommended limits').recommendations(),
-      limits.appliedRules(),
-    ])
-    const appliedModes = new Map(applied.map((rule) => [rule.name, rule.mode ?? 'enforce']))
-    return { recommendations: found.map((entry) => ({ ...entry, applied: appliedModes.get(entry.rule.name ?? '') })) }
+    return { recommendations: await appliedRecommendations(discovery('Recommended limits')) }
   }
 
   /** Turns a recommendation (`{ method, template, mode }`) or a whole rule (`{ rule }`) into an active rule. */
