@@ -28,6 +28,7 @@ export {
 export type { OnwardRequest } from './engine/onward-request'
 export { isPhase, type Phase, phases } from './engine/phases'
 export type { CredentialKind, Principal } from './engine/principal'
+export type { ResponseHeaders } from './engine/response-headers'
 export { deny, proceed, respond, type Stage, type StageDecision, type StageMode } from './engine/stage'
 export { allErrorCodes, type ErrorCode, errorCodes, errorTypeBase } from './errors/codes'
 export { ConfigError, type ConfigProblem } from './errors/config-error'

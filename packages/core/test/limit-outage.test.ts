@@ -27,6 +27,12 @@ class SwitchableStore extends MemoryStore implements Store {
     return super.increment(key, by, ttlMs)
   }
 
+  // The counting stages call this one when a store has it: it must fail when the store is down too.
+  override incrementNow(key: string, by: number, ttlMs: number) {
+    this.#guard()
+    return super.incrementNow(key, by, ttlMs)
+  }
+
   override async slidingWindowHit(key: string, limit: number, windowMs: number, now: number) {
     this.#guard()
     return super.slidingWindowHit(key, limit, windowMs, now)

@@ -6,6 +6,7 @@ import type { Clock } from './clock'
 import { OnwardEdits, type OnwardRequest } from './onward-request'
 import type { Phase } from './phases'
 import type { Principal } from './principal'
+import { ResponseHeaderFields, type ResponseHeaders } from './response-headers'
 
 /**
  * Values stages share with later stages and with the app. Empty here: stage modules add their
@@ -90,7 +91,7 @@ export interface GatewayContext {
   /** Milliseconds from receipt to the response finishing; set when the adapter reports it finished. */
   readonly durationMs: number | undefined
   /** Headers added to the response, whoever answers (e.g. `RateLimit`); the request id header is added too. */
-  readonly responseHeaders: Headers
+  readonly responseHeaders: ResponseHeaders
   /** Changes to the request as it goes on to the app or an upstream (stripped credentials, identity headers). */
   readonly onward: OnwardRequest
   /** Values stages share. */
@@ -123,7 +124,7 @@ export class RequestContext implements GatewayContext {
   readonly #clock: Clock
   #trace: TraceContext | undefined
   // Made on first use: most requests add no header but the request id, and change nothing onward.
-  #responseHeaders: Headers | undefined
+  #responseHeaders: ResponseHeaderFields | undefined
   #onward: OnwardEdits | undefined
 
   constructor(request: GatewayRequest, requestId: string, trace: TraceContext | undefined, clock: Clock) {
@@ -135,8 +136,8 @@ export class RequestContext implements GatewayContext {
     this.startTime = performance.now()
   }
 
-  get responseHeaders(): Headers {
-    this.#responseHeaders ??= new Headers()
+  get responseHeaders(): ResponseHeaders {
+    this.#responseHeaders ??= new ResponseHeaderFields()
     return this.#responseHeaders
   }
 
@@ -151,7 +152,7 @@ export class RequestContext implements GatewayContext {
   }
 
   /** The headers stages added, without creating them when there are none. */
-  get addedResponseHeaders(): Headers | undefined {
+  get addedResponseHeaders(): ResponseHeaders | undefined {
     return this.#responseHeaders
   }
 

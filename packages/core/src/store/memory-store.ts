@@ -43,6 +43,14 @@ export class MemoryStore implements Store {
   }
 
   async increment(key: string, by: number, ttlMs: number): Promise<CounterValue> {
+    return this.#increment(key, by, ttlMs)
+  }
+
+  incrementNow(key: string, by: number, ttlMs: number): CounterValue {
+    return this.#increment(key, by, ttlMs)
+  }
+
+  #increment(key: string, by: number, ttlMs: number): CounterValue {
     const current = this.#entries.get(key)
     // A key whose time is up this very millisecond has expired (the LRU only drops it a millisecond later).
     const remaining = current === undefined ? 0 : this.#entries.getRemainingTTL(key)

@@ -37,6 +37,11 @@ export interface Store {
    */
   increment(key: string, by: number, ttlMs: number): Promise<CounterValue>
   /**
+   * `increment` answered at once, for a store in this process that needs no I/O (the memory store).
+   * Counting stages use it when present, so a request counted in memory waits for no promise.
+   */
+  incrementNow?(key: string, by: number, ttlMs: number): CounterValue
+  /**
    * Records a hit at `now` (ms since the epoch) in the sliding-window log at `key`, but only when
    * fewer than `limit` earlier hits are in the window `(now - windowMs, now]`; hits older than the
    * window are dropped. The log expires `windowMs` after its newest hit.

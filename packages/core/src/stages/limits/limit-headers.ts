@@ -1,3 +1,5 @@
+import type { ResponseHeaders } from '../../engine/response-headers'
+
 /** A limit as the headers describe it; the `RateLimit-Policy` member is written once, up front. */
 export interface LimitPolicy {
   /** The policy's name (the rule's). */
@@ -29,7 +31,7 @@ export const secondsUntil = (ms: number) => Math.max(0, Math.ceil(ms / 1000))
  * the same fields. The legacy headers describe the policy with the fewest requests left.
  */
 export function addLimitHeaders(
-  headers: Headers,
+  headers: ResponseHeaders,
   policy: LimitPolicy,
   remaining: number,
   resetMs: number,

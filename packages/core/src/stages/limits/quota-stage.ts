@@ -1,9 +1,10 @@
 import type { GatewayContext } from '../../engine/context'
+import { andThen, type MaybePromise } from '../../engine/maybe-async'
 import type { Principal } from '../../engine/principal'
 import { deny, proceed, reportDenial, type Stage, type StageDecision } from '../../engine/stage'
 import { GatewayError } from '../../errors/gateway-error'
 import type { RoutePattern } from '../../matching/route-pattern'
-import type { Store } from '../../store/store'
+import type { CounterValue, Store } from '../../store/store'
 import type { LimitFallbacks } from './limit-fallbacks'
 import { addLimitHeaders, type HeaderStyles, limitPolicy, secondsUntil } from './limit-headers'
 import type { QuotaSubject } from './limits-admin'
@@ -73,25 +74,31 @@ export function quotaStage(options: QuotaStageOptions): Stage {
   const { book, headers, breaker, fallbacks } = options
   const { store } = book
 
-  async function take(ctx: GatewayContext, principal: Principal, rule: QuotaRule, limit: number): Promise<QuotaResult> {
+  // The memory store counts at once, so a request under its quotas waits for no promise.
+  const increment = (key: string, by: number, ttlMs: number): MaybePromise<CounterValue> =>
+    store.incrementNow !== undefined ? store.incrementNow(key, by, ttlMs) : store.increment(key, by, ttlMs)
+
+  function take(ctx: GatewayContext, principal: Principal, rule: QuotaRule, limit: number): MaybePromise<QuotaResult> {
     const now = ctx.now()
     const window = periodAt(rule.period, now, book.timeZone)
     const key = book.keyOf(rule, principal.consumer, window)
     const ttlMs = window.end - now + keepAfterPeriodMs
     const refused = (used: number) => used > limit && rule.mode === 'enforce'
-    const counted = await breaker.attempt(async () => {
-      const { value } = await store.increment(key, 1, ttlMs)
-      // A refused request is not usage: its count goes back at once.
-      if (refused(value)) await store.increment(key, -1, ttlMs)
-      return value
+    const attempt = breaker.attempt(() =>
+      andThen(increment(key, 1, ttlMs), ({ value }) =>
+        // A refused request is not usage: its count goes back at once.
+        refused(value) ? andThen(increment(key, -1, ttlMs), () => value) : value,
+      ),
+    )
+    return andThen(attempt, (counted): QuotaResult => {
+      if (!counted.ok) return outage(ctx, rule, counted.cause)
+      if (!refused(counted.value)) {
+        const taken = reservations.get(ctx)
+        if (taken === undefined) reservations.set(ctx, [{ rule, key, ttlMs }])
+        else taken.push({ rule, key, ttlMs })
+      }
+      return { kind: 'counted', rule, used: counted.value, limit, window }
     })
-    if (!counted.ok) return outage(ctx, rule, counted.cause)
-    if (!refused(counted.value)) {
-      const taken = reservations.get(ctx)
-      if (taken === undefined) reservations.set(ctx, [{ rule, key, ttlMs }])
-      else taken.push({ rule, key, ttlMs })
-    }
-    return { kind: 'counted', rule, used: counted.value, limit, window }
   }
 
   function outage(ctx: GatewayContext, rule: QuotaRule, cause: unknown): QuotaResult {
@@ -124,25 +131,35 @@ export function quotaStage(options: QuotaStageOptions): Stage {
   return {
     name: 'quota',
     phase: 'limit',
-    async run(ctx) {
+    run(ctx) {
       const { principal } = ctx
       if (principal === undefined) return proceed
       const { method, path } = ctx.request
-      const taking: Promise<QuotaResult>[] = []
+      const taking: MaybePromise<QuotaResult>[] = []
+      let pending = false
       for (const rule of book.rules) {
         if (rule.pattern !== undefined && !rule.pattern.matches(method, path)) continue
         const limit = rule.limitFor(principal)
-        if (limit !== undefined) taking.push(take(ctx, principal, rule, limit))
+        if (limit === undefined) continue
+        const result = take(ctx, principal, rule, limit)
+        if (result instanceof Promise) pending = true
+        taking.push(result)
       }
       if (taking.length === 0) return proceed
-      const decision = decide(ctx, await Promise.all(taking))
-      // A refused request is not usage: give back what the other quotas took for it.
-      if (decision.action === 'deny' && decision.enforce !== false) giveBack(ctx, () => true)
-      return decision
+      return pending
+        ? Promise.all(taking).then((results) => settle(ctx, results))
+        : settle(ctx, taking as QuotaResult[])
     },
     complete(ctx, response) {
       giveBack(ctx, (rule) => !rule.counts(response.status))
     },
+  }
+
+  function settle(ctx: GatewayContext, results: readonly QuotaResult[]): StageDecision {
+    const decision = decide(ctx, results)
+    // A refused request is not usage: give back what the other quotas took for it.
+    if (decision.action === 'deny' && decision.enforce !== false) giveBack(ctx, () => true)
+    return decision
   }
 
   function giveBack(ctx: GatewayContext, returns: (rule: QuotaRule) => boolean): void {

@@ -1,4 +1,5 @@
 import type { GatewayContext } from '../../engine/context'
+import { andThen, type MaybePromise } from '../../engine/maybe-async'
 import { deny, proceed, reportDenial, type Stage, type StageDecision } from '../../engine/stage'
 import { GatewayError } from '../../errors/gateway-error'
 import type { RoutePattern } from '../../matching/route-pattern'
@@ -46,7 +47,8 @@ type RuleResult = {
 }
 
 /**
- * The `limit` stage for `rateLimits`: every rule matching the request counts it, in parallel; any
+ * The `limit` stage for `rateLimits`: every rule matching the request counts it (in parallel on a
+ * networked store, synchronously on the memory store); any
  * enforced rule over its limit refuses it with 429 and `Retry-After`. Every counted rule adds its
  * policy to the `RateLimit` headers. A store failure never answers 429: each rule follows its outage
  * policy, and a breaker keeps a dead store from costing its timeout on every request.
@@ -54,18 +56,29 @@ type RuleResult = {
 export function rateLimitStage(options: RateLimitStageOptions): Stage {
   const { rules, headers, breaker, fallbacks } = options
 
-  async function fallBack(ctx: GatewayContext, rule: RateLimitRule, key: string, cause: unknown): Promise<RuleResult> {
+  function fallBack(ctx: GatewayContext, rule: RateLimitRule, key: string, cause: unknown): MaybePromise<RuleResult> {
     fallbacks.record(ctx, 'rateLimits', rule.name, rule.onStoreError, cause)
     if (rule.onStoreError === 'local' && rule.localCounter !== undefined)
-      return { rule, state: await rule.localCounter.hit(key), unavailable: false, policy: rule.localPolicy }
+      return andThen(rule.localCounter.hit(key), (state) => ({
+        rule,
+        state,
+        unavailable: false,
+        policy: rule.localPolicy,
+      }))
     return { rule, state: undefined, unavailable: rule.onStoreError === 'closed', policy: rule.policy }
   }
 
-  async function count(ctx: GatewayContext, rule: RateLimitRule): Promise<RuleResult> {
-    const key = await rule.key(ctx)
-    const counted = await breaker.attempt(() => rule.counter.hit(key))
-    if (!counted.ok) return fallBack(ctx, rule, key, counted.cause)
-    return { rule, state: counted.value, unavailable: false, policy: rule.policy }
+  // Synchronous from key to count on the memory store: a limited request then waits for no promise.
+  function count(ctx: GatewayContext, rule: RateLimitRule): MaybePromise<RuleResult> {
+    return andThen(rule.key(ctx), (key) =>
+      andThen(
+        breaker.attempt(() => rule.counter.hit(key)),
+        (counted) =>
+          counted.ok
+            ? { rule, state: counted.value, unavailable: false, policy: rule.policy }
+            : fallBack(ctx, rule, key, counted.cause),
+      ),
+    )
   }
 
   function decide(ctx: GatewayContext, results: readonly RuleResult[]): StageDecision {
@@ -91,14 +104,20 @@ export function rateLimitStage(options: RateLimitStageOptions): Stage {
   return {
     name: 'rate-limit',
     phase: 'limit',
-    async run(ctx) {
+    run(ctx) {
       const { method, path } = ctx.request
-      const applicable = rules.current.filter(
-        (rule) => rule.pattern === undefined || rule.pattern.matches(method, path),
-      )
-      if (applicable.length === 0) return proceed
-      const results = await Promise.all(applicable.map((rule) => count(ctx, rule)))
-      return decide(ctx, results)
+      const results: MaybePromise<RuleResult>[] = []
+      let pending = false
+      for (const rule of rules.current) {
+        if (rule.pattern !== undefined && !rule.pattern.matches(method, path)) continue
+        const result = count(ctx, rule)
+        if (result instanceof Promise) pending = true
+        results.push(result)
+      }
+      if (results.length === 0) return proceed
+      return pending
+        ? Promise.all(results).then((settled) => decide(ctx, settled))
+        : decide(ctx, results as RuleResult[])
     },
   }
 }

@@ -1,9 +1,10 @@
 import type { Clock } from '../../engine/clock'
+import type { MaybePromise } from '../../engine/maybe-async'
 
 /** What a store operation run through the breaker gave: its value, or why there is none. */
 export type StoreAttempt<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly cause: unknown }
 
-const skipped: Promise<StoreAttempt<never>> = Promise.resolve({ ok: false, cause: undefined })
+const skipped: StoreAttempt<never> = Object.freeze({ ok: false, cause: undefined })
 
 /**
  * A circuit breaker in front of a store. After a failure it opens for `cooldownMs`: callers skip the
@@ -24,12 +25,24 @@ export class StoreBreaker {
 
   /**
    * Runs a store operation through the breaker: its value, or why there is none: the store failed
-   * (`cause` is its error) or the breaker kept the operation from it (`cause` is `undefined`).
+   * (`cause` is its error) or the breaker kept the operation from it (`cause` is `undefined`). An
+   * operation that answers at once (an in-process store) is answered at once.
    */
-  attempt<T>(operation: () => Promise<T>): Promise<StoreAttempt<T>> {
+  attempt<T>(operation: () => MaybePromise<T>): MaybePromise<StoreAttempt<T>> {
     if (!this.#allows()) return skipped
+    let pending: MaybePromise<T>
+    try {
+      pending = operation()
+    } catch (error) {
+      this.#failed()
+      return { ok: false, cause: error }
+    }
+    if (!(pending instanceof Promise)) {
+      this.#succeeded()
+      return { ok: true, value: pending }
+    }
     // One reaction, not an async function awaiting another: this runs for every limited request.
-    return operation().then(
+    return pending.then(
       (value) => {
         this.#succeeded()
         return { ok: true, value }

@@ -1,5 +1,6 @@
 import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes.js'
 import type { Clock } from '../../engine/clock'
+import type { MaybePromise } from '../../engine/maybe-async'
 import type { Store } from '../../store/store'
 import { createStoreRateLimiter } from './store-rate-limiter'
 
@@ -13,9 +14,10 @@ export interface WindowState {
   readonly resetMs: number
 }
 
-/** Counts requests per key against one limit; rejects only when the store fails. */
+/** Counts requests per key against one limit; fails only when the store fails. */
 export interface WindowCounter {
-  hit(key: string): Promise<WindowState>
+  /** Synchronous on a store with `incrementNow` (the memory store). */
+  hit(key: string): MaybePromise<WindowState>
 }
 
 /** Options of the window counters. */
@@ -28,10 +30,23 @@ export interface WindowCounterOptions {
 }
 
 /**
- * A fixed window per key, opened by the key's first request (rate-limiter-flexible over the store).
- * A refusal is a `RateLimiterRes`; anything else rejected is a store failure and is passed on.
+ * A fixed window per key, opened by the key's first request. On a store of this process alone that
+ * counts at once, the count is the store's `incrementNow`; on any other, rate-limiter-flexible over
+ * the store (which also blocks a key over its limit in memory, on a shared store). There a
+ * refusal is a `RateLimiterRes`; anything else rejected is a store failure and is passed on.
  */
 export function fixedWindowCounter(options: WindowCounterOptions): WindowCounter {
+  const { store, keyPrefix, limit, windowMs } = options
+  if (store.incrementNow !== undefined && store.shared !== true) {
+    const counting = store as Store & Pick<Required<Store>, 'incrementNow'>
+    return {
+      hit(key) {
+        // The key rate-limiter-flexible would use, so counts read the same whichever path took them.
+        const { value, ttlMs } = counting.incrementNow(`${keyPrefix}:${key}`, 1, windowMs)
+        return { allowed: value <= limit, remaining: Math.max(0, limit - value), resetMs: Math.max(0, ttlMs) }
+      },
+    }
+  }
   const limiter = createStoreRateLimiter(options)
   const state = (res: RateLimiterRes, allowed: boolean): WindowState => ({
     allowed,
