@@ -37,6 +37,21 @@ describe('MemoryStore', () => {
     expect(await store.increment('c', 1, 60_000)).toEqual({ value: 1, ttlMs: 60_000 })
   })
 
+  it('reads a counter as text, and counts on from a number that was set as text, keeping its expiry', async () => {
+    const clock = frozenClock()
+    const store = new MemoryStore({ clock })
+    await store.increment('c', 5, 10_000)
+    expect(await store.get('c')).toBe('5')
+    expect(store.incrementNow('c', -2, 10_000)).toEqual({ value: 3, ttlMs: 10_000 })
+    clock.advance(10_000)
+    expect(await store.get('c')).toBeUndefined()
+    await store.set('t', '41', 5_000)
+    clock.advance(1_000)
+    expect(await store.increment('t', 1, 60_000)).toEqual({ value: 42, ttlMs: 4_000 })
+    clock.advance(4_000)
+    expect(await store.get('t')).toBeUndefined()
+  })
+
   it('refuses to increment a value that is not a counter', async () => {
     const store = new MemoryStore()
     await store.set('s', 'text')

@@ -157,8 +157,9 @@ class GatewayEngine implements Engine {
   async handle(raw: RawRequest): Promise<Outcome> {
     const { ctx, canonical } = this.#createContext(raw)
     if (this.events.has('request.received')) this.events.emit('request.received', { ctx })
+    // One clock reading per stage: a stage starts when the one before it ended.
+    let started = performance.now()
     for (const stage of this.#deciding) {
-      const started = performance.now()
       let decision: StageDecision
       let cause: unknown
       try {
@@ -172,7 +173,8 @@ class GatewayEngine implements Engine {
           decision = { action: 'deny', error: new GatewayError('gateway.internal_error', { cause: error }) }
         }
       }
-      const durationMs = performance.now() - started
+      const ended = performance.now()
+      const durationMs = ended - started
       const enforced =
         decision.action !== 'deny' || cause !== undefined || (stage.mode !== 'report' && decision.enforce !== false)
       ctx.timings.push({
@@ -183,6 +185,7 @@ class GatewayEngine implements Engine {
         action: decision.action,
         enforced,
       })
+      started = ended
       if (this.events.has('stage.decision')) {
         this.events.emit('stage.decision', {
           ctx,
@@ -194,6 +197,8 @@ class GatewayEngine implements Engine {
           ...(decision.action === 'deny' ? { error: decision.error } : {}),
           ...(cause === undefined ? {} : { cause }),
         })
+        // The listeners' time is no stage's.
+        started = performance.now()
       }
       if (decision.action === 'respond') {
         ctx.answeredBy = decision.answeredBy ?? 'gateway'
@@ -304,16 +309,16 @@ function onwardHeaders(
   edits: OnwardEdits | undefined,
 ): { stripHeaders: readonly string[]; setHeaders: ResponseHeaderList } {
   if (edits === undefined) return { stripHeaders: untrusted, setHeaders: noHeaderPairs }
-  const strip = new Set([...untrusted, ...edits.removedHeaders])
-  const set = new Map(edits.setHeaders)
+  // A name may appear twice in the strip list: adapters remove each, and removing twice is harmless.
+  const strip = [...untrusted, ...edits.removedHeaders, ...edits.setHeaders.keys()]
+  const set: [string, string][] = [...edits.setHeaders]
   if (edits.removedCookies.size > 0) {
     const cookie = ctx.request.headers.get('cookie')
     const kept = cookie === null ? undefined : withoutCookies(cookie, edits.removedCookies)
-    if (kept === undefined) strip.add('cookie')
-    else set.set('cookie', kept)
+    strip.push('cookie')
+    if (kept !== undefined) set.push(['cookie', kept])
   }
-  for (const name of set.keys()) strip.add(name)
-  return { stripHeaders: [...strip], setHeaders: [...set] }
+  return { stripHeaders: strip, setHeaders: set }
 }
 
 /** The permanent, method-preserving redirect to the canonical target. */

@@ -14,31 +14,51 @@ export interface OnwardRequest {
   removeCookie(name: string): void
 }
 
-/** The edits recorded on a request, as the engine reads them back. */
+const none: ReadonlySet<string> = new Set()
+
+/**
+ * The edits recorded on a request, as the engine reads them back. Each collection is made on first
+ * use: most requests only set the identity headers.
+ */
 export class OnwardEdits implements OnwardRequest {
-  readonly removedHeaders = new Set<string>()
   readonly setHeaders = new Map<string, string>()
-  readonly removedQueryParams = new Set<string>()
-  readonly removedCookies = new Set<string>()
+  #removedHeaders: Set<string> | undefined
+  #removedQueryParams: Set<string> | undefined
+  #removedCookies: Set<string> | undefined
+
+  get removedHeaders(): ReadonlySet<string> {
+    return this.#removedHeaders ?? none
+  }
+
+  get removedQueryParams(): ReadonlySet<string> {
+    return this.#removedQueryParams ?? none
+  }
+
+  get removedCookies(): ReadonlySet<string> {
+    return this.#removedCookies ?? none
+  }
 
   removeHeader(name: string): void {
     const lower = name.toLowerCase()
     this.setHeaders.delete(lower)
-    this.removedHeaders.add(lower)
+    this.#removedHeaders ??= new Set()
+    this.#removedHeaders.add(lower)
   }
 
   setHeader(name: string, value: string): void {
     const lower = name.toLowerCase()
-    this.removedHeaders.delete(lower)
+    this.#removedHeaders?.delete(lower)
     this.setHeaders.set(lower, value)
   }
 
   removeQueryParam(name: string): void {
-    this.removedQueryParams.add(name)
+    this.#removedQueryParams ??= new Set()
+    this.#removedQueryParams.add(name)
   }
 
   removeCookie(name: string): void {
-    this.removedCookies.add(name)
+    this.#removedCookies ??= new Set()
+    this.#removedCookies.add(name)
   }
 }
 

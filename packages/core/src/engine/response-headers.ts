@@ -19,9 +19,16 @@ export interface ResponseHeaders {
 const tokenPattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const forbiddenValueCharacters = /[\r\n\0]/
 
+// Names already checked: a handful (the limit fields, a stage's own) come back on every request.
+const checkedNames = new Set<string>()
+const maxCheckedNames = 256
+
 /** Checks a field as `Headers` would refuse it: a stage's mistake fails in the stage, not when written. */
 function checked(name: string, value: string): string {
-  if (!tokenPattern.test(name)) throw new TypeError(`Invalid header name: ${JSON.stringify(name)}`)
+  if (!checkedNames.has(name)) {
+    if (!tokenPattern.test(name)) throw new TypeError(`Invalid header name: ${JSON.stringify(name)}`)
+    if (checkedNames.size < maxCheckedNames) checkedNames.add(name)
+  }
   if (forbiddenValueCharacters.test(value))
     throw new TypeError(`Invalid value for the ${name} header: it holds CR, LF or NUL`)
   return name.toLowerCase()

@@ -13,16 +13,32 @@ export interface MemoryStoreOptions {
 /** The default most keys a memory store keeps. */
 export const defaultMemoryStoreEntries = 100_000
 
+/** A counter kept as a number and changed in place, so an increment is one lookup. */
+class Counter {
+  value: number
+  readonly expiresAt: number
+
+  constructor(value: number, expiresAt: number) {
+    this.value = value
+    this.expiresAt = expiresAt
+  }
+}
+
+/** What a key holds: a value that was set, a sliding-window log, or a counter. */
+type Entry = string | number[] | Counter
+
 /**
  * The embedded, in-process {@link Store}: bounded (least recently used keys are evicted first)
  * and expiring by the gateway's clock. State lives as long as the process.
  */
 export class MemoryStore implements Store {
-  readonly #entries: LRUCache<string, string | number[]>
+  readonly #entries: LRUCache<string, Entry>
+  readonly #clock: Clock
 
   constructor(options: MemoryStoreOptions = {}) {
     const clock = options.clock ?? systemClock
-    this.#entries = new LRUCache<string, string | number[]>({
+    this.#clock = clock
+    this.#entries = new LRUCache<string, Entry>({
       max: options.maxEntries ?? defaultMemoryStoreEntries,
       perf: { now: () => clock.now() },
       ttlResolution: 0,
@@ -31,7 +47,8 @@ export class MemoryStore implements Store {
 
   async get(key: string): Promise<string | undefined> {
     const value = this.#entries.get(key)
-    return typeof value === 'string' ? value : undefined
+    if (typeof value === 'string') return value
+    return value instanceof Counter && value.expiresAt > this.#clock.now() ? String(value.value) : undefined
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
@@ -51,17 +68,26 @@ export class MemoryStore implements Store {
   }
 
   #increment(key: string, by: number, ttlMs: number): CounterValue {
+    const now = this.#clock.now()
     const current = this.#entries.get(key)
     // A key whose time is up this very millisecond has expired (the LRU only drops it a millisecond later).
-    const remaining = current === undefined ? 0 : this.#entries.getRemainingTTL(key)
-    if (remaining <= 0) {
-      this.#entries.set(key, String(by), { ttl: ttlMs })
-      return { value: by, ttlMs }
+    if (current instanceof Counter) {
+      if (current.expiresAt > now) {
+        current.value += by
+        return { value: current.value, ttlMs: current.expiresAt - now }
+      }
+    } else if (current !== undefined) {
+      const remaining = this.#entries.getRemainingTTL(key)
+      if (remaining > 0) {
+        // A value set as text becomes a counter, keeping its expiry.
+        const value = typeof current === 'string' ? Number(current) + by : Number.NaN
+        if (!Number.isFinite(value)) throw new TypeError(`Store key ${JSON.stringify(key)} does not hold a counter`)
+        this.#entries.set(key, new Counter(value, now + remaining), { noUpdateTTL: true })
+        return { value, ttlMs: remaining }
+      }
     }
-    const value = typeof current === 'string' ? Number(current) + by : Number.NaN
-    if (!Number.isFinite(value)) throw new TypeError(`Store key ${JSON.stringify(key)} does not hold a counter`)
-    this.#entries.set(key, String(value), { ttl: remaining, noUpdateTTL: true })
-    return { value, ttlMs: remaining }
+    this.#entries.set(key, new Counter(by, now + ttlMs), { ttl: ttlMs })
+    return { value: by, ttlMs }
   }
 
   async slidingWindowHit(key: string, limit: number, windowMs: number, now: number): Promise<SlidingWindowResult> {

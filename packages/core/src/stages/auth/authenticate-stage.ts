@@ -4,7 +4,7 @@ import { deny, proceed, type Stage } from '../../engine/stage'
 import { GatewayError } from '../../errors/gateway-error'
 import type { RoutePattern } from '../../matching/route-pattern'
 import type { AuthMethod } from './auth-method'
-import { authenticateByDocument } from './document-security'
+import { authenticateByDocument, methodsByKindOf } from './document-security'
 
 /** Which credentials one route takes. */
 export interface AuthRouteRule {
@@ -58,6 +58,7 @@ export function credentialsMissing(methods: readonly AuthMethod[]): GatewayError
 
 /** The identity of a caller who proved several things at once (a route with `allOf`). */
 function combine(principals: readonly Principal[]): Principal {
+  if (principals.length === 1) return principals[0] as Principal
   const primary = principals.find((principal) => principal.credential !== 'mtls') ?? (principals[0] as Principal)
   const unique = (values: readonly string[]) => [...new Set(values)]
   const certificate = principals.find((principal) => principal.certificate !== undefined)?.certificate
@@ -82,6 +83,7 @@ function combine(principals: readonly Principal[]): Principal {
 export function authenticateStage(options: AuthenticateOptions): Stage {
   const { routes, defaultMethods, identityHeaders, allowsAnonymous } = options
   const headerNames = Object.values(identityHeaders).filter((name): name is string => name !== undefined)
+  const documentMethods = methodsByKindOf(options.methods)
   return {
     name: 'authenticate',
     phase: 'authenticate',
@@ -94,7 +96,7 @@ export function authenticateStage(options: AuthenticateOptions): Stage {
       let principal: Principal | undefined
       if (rule === undefined && documented !== undefined) {
         // No auth route says otherwise: the OpenAPI document's security requirements decide.
-        const result = await authenticateByDocument(ctx, documented, options.methods, options.realm)
+        const result = await authenticateByDocument(ctx, documented, documentMethods, options.realm)
         if (result.kind === 'refused') return deny(result.error)
         if (result.kind === 'missing' && !isPublic) return deny(credentialsMissing(result.methods))
         if (result.kind === 'authenticated') principal = combine(result.principals)

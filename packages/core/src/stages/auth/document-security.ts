@@ -12,6 +12,16 @@ const methodsByKind: Readonly<Record<OperationSecurityScheme['kind'], readonly A
   other: [],
 }
 
+/** The configured methods that can satisfy a scheme of each kind, worked out once. */
+export type MethodsByKind = Readonly<Record<OperationSecurityScheme['kind'], readonly AuthMethod[]>>
+
+/** Sorts the configured methods by the kind of scheme each can satisfy. */
+export function methodsByKindOf(methods: readonly AuthMethod[]): MethodsByKind {
+  const of = (kind: OperationSecurityScheme['kind']) =>
+    methods.filter((method) => methodsByKind[kind].includes(method.name))
+  return { apiKey: of('apiKey'), bearer: of('bearer'), mutualTLS: of('mutualTLS'), other: of('other') }
+}
+
 /** What the document's security requirements make of a request. */
 export type DocumentSecurityResult =
   | { readonly kind: 'public' }
@@ -27,13 +37,12 @@ export type DocumentSecurityResult =
 export async function authenticateByDocument(
   ctx: GatewayContext,
   requirements: readonly (readonly OperationSecurityScheme[])[],
-  methods: readonly AuthMethod[],
+  methods: MethodsByKind,
   realm: string,
 ): Promise<DocumentSecurityResult> {
   if (requirements.length === 0 || requirements.some((requirement) => requirement.length === 0))
     return { kind: 'public' }
-  const candidates = (scheme: OperationSecurityScheme) =>
-    methods.filter((method) => methodsByKind[scheme.kind].includes(method.name))
+  const candidates = (scheme: OperationSecurityScheme) => methods[scheme.kind]
   for (const requirement of requirements) {
     const chosen = requirement.map((scheme) => candidates(scheme).find((method) => method.present(ctx)))
     if (chosen.some((method) => method === undefined)) continue
@@ -43,8 +52,7 @@ export async function authenticateByDocument(
       if (!result.ok) return { kind: 'refused', error: result.error }
       principals.push(result.principal)
     }
-    const granted = new Set(principals.flatMap((principal) => principal.scopes))
-    const needed = requirement.flatMap((scheme) => scheme.scopes).filter((scope) => !granted.has(scope))
+    const needed = missingScopes(requirement, principals)
     if (needed.length > 0) {
       return {
         kind: 'refused',
@@ -60,4 +68,12 @@ export async function authenticateByDocument(
   }
   const asked = new Set(requirements.flatMap((requirement) => requirement.flatMap(candidates)))
   return { kind: 'missing', methods: [...asked] }
+}
+
+/** The scopes a requirement lists that none of the principals was granted. */
+function missingScopes(requirement: readonly OperationSecurityScheme[], principals: readonly Principal[]): string[] {
+  const asked = requirement.flatMap((scheme) => scheme.scopes)
+  if (asked.length === 0) return asked
+  const granted = new Set(principals.flatMap((principal) => principal.scopes))
+  return asked.filter((scope) => !granted.has(scope))
 }

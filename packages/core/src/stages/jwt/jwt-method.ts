@@ -1,6 +1,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import type { Clock } from '../../engine/clock'
 import type { Principal } from '../../engine/principal'
+import type { GatewayRequest } from '../../request/gateway-request'
 import type { AuthMethod, AuthResult } from '../auth/auth-method'
 import { bearerChallenge } from '../auth/challenge'
 import { mapClaims } from '../auth/claim-mapping'
@@ -47,16 +48,27 @@ export function jwtMethod(options: JwtMethodOptions): AuthMethod {
       ? issuers[0]
       : issuers.find((candidate) => candidate.options.issuer === iss)
 
+  // present() then authenticate() read the same request: the token is found (a regular expression
+  // over the whole header) once per request.
+  const foundTokens = new WeakMap<GatewayRequest, ReturnType<typeof findBearerToken> | null>()
+  const bearerToken = (request: GatewayRequest) => {
+    const known = foundTokens.get(request)
+    if (known !== undefined) return known ?? undefined
+    const found = findBearerToken(request, locations)
+    foundTokens.set(request, found ?? null)
+    return found
+  }
+
   return {
     name: 'jwt',
     challenge: bearerChallenge(realm),
     present(ctx) {
-      const found = findBearerToken(ctx.request, locations)
+      const found = bearerToken(ctx.request)
       if (found === undefined) return false
       return found === 'malformed' || options.takesOpaqueTokens || looksLikeJwt(found.value)
     },
     async authenticate(ctx) {
-      const found = findBearerToken(ctx.request, locations)
+      const found = bearerToken(ctx.request)
       if (found === undefined) return refuse('auth.token_invalid', 'No bearer token was sent.')
       if (found === 'malformed') return { ok: false, error: bearerMalformed(realm) }
       const token = found.value

@@ -4,7 +4,8 @@ import { nodeBuiltin } from '../../crypto/node-builtin'
 import type { Stage } from '../../engine/stage'
 import type { Store } from '../../store/store'
 import type { BuildContext } from '../build-context'
-import { accessLogRecord, type LogBase } from './access-log-record'
+import { accessLogLine } from './access-log-line'
+import { type AccessLogRecord, accessLogRecord, type LogBase } from './access-log-record'
 import type { AnalyticsJSON, AnalyticsSnapshot } from './analytics-book'
 import type { ExporterStats } from './batch-exporter'
 import { buildAnalytics } from './build-analytics'
@@ -139,10 +140,10 @@ export function buildTelemetry(config: GatewayConfig, store: Store, build: Build
         )
   const metrics =
     section?.otlp === undefined ? undefined : otlpMetricExport(section.otlp, otlpLogsUrl(section.otlp.url), build)
-  const sinks: ((record: Record<string, unknown>) => void)[] = []
-  if (accessLog !== undefined) sinks.push((record) => accessLog.writer.push(JSON.stringify(record)))
+  const sinks: ((record: AccessLogRecord) => void)[] = []
+  if (accessLog !== undefined) sinks.push((record) => accessLog.writer.push(accessLogLine(record)))
   if (otlp !== undefined) sinks.push((record) => otlp.push(otlpLogRecord(record)))
-  if (ndjson !== undefined) sinks.push((record) => ndjson.push(JSON.stringify(record)))
+  if (ndjson !== undefined) sinks.push((record) => ndjson.push(accessLogLine(record)))
   const logs = section?.logs
   const detailed = typeof logs === 'object' && 'to' in logs ? logs : undefined
   const options = {

@@ -1,3 +1,5 @@
+import type { AccessLogRecord } from './access-log-record'
+
 /** An OTLP `AnyValue` in the JSON encoding. */
 type AnyValue = { stringValue: string } | { intValue: string } | { doubleValue: number } | { boolValue: boolean }
 
@@ -32,9 +34,8 @@ const anyValue = (value: unknown): AnyValue | undefined => {
  * (`http.request.method`, `url.path`, `http.route`, `http.response.status_code`, `client.address`…) and
  * `portcullis.*` for the gateway's own fields. The record is the access log's: already redacted.
  */
-export function otlpLogRecord(record: Record<string, unknown>): OtlpLogRecord {
-  const req = (record.req ?? {}) as Record<string, unknown>
-  const res = (record.res ?? {}) as Record<string, unknown>
+export function otlpLogRecord(record: AccessLogRecord): OtlpLogRecord {
+  const { req, res } = record
   const fields: [string, unknown][] = [
     ['http.request.method', req.method],
     ['url.path', req.path],
@@ -51,21 +52,20 @@ export function otlpLogRecord(record: Record<string, unknown>): OtlpLogRecord {
     ['portcullis.decision', record.decision],
     ['error.type', record.errorCode],
   ]
-  for (const [name, ms] of Object.entries((record.stages ?? {}) as Record<string, number>))
-    fields.push([`portcullis.stage.${name}.duration_ms`, ms])
+  for (const [name, ms] of Object.entries(record.stages)) fields.push([`portcullis.stage.${name}.duration_ms`, ms])
   const attributes: OtlpAttribute[] = []
   for (const [key, raw] of fields) {
     const value = anyValue(raw)
     if (value !== undefined) attributes.push({ key, value })
   }
-  const [severityNumber, severityText] = severities[record.level as number] ?? [9, 'INFO']
+  const [severityNumber, severityText] = severities[record.level] ?? [9, 'INFO']
   return {
-    timeUnixNano: `${Math.round(Number(record.time))}000000`,
+    timeUnixNano: `${Math.round(record.time)}000000`,
     severityNumber,
     severityText,
-    body: { stringValue: String(record.msg ?? 'request completed') },
+    body: { stringValue: record.msg },
     attributes,
-    ...(typeof record.traceId === 'string' ? { traceId: record.traceId } : {}),
+    traceId: record.traceId,
   }
 }
 
