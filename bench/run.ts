@@ -2,7 +2,8 @@
  * `pnpm bench`: the whole benchmark in one command. The load benchmark (every framework bare, with
  * the peer stack a team would assemble instead, and with Portcullis in its full configuration, each
  * server on its own CPU and autocannon on the other), then the engine's cost per stage and its
- * start-up time (micro/stack-cost.ts), then its memory under many distinct ids and consumers
+ * start-up time (micro/stack-cost.ts), its cost per request in a steady loop (micro/steady-state.ts),
+ * then its memory under many distinct ids and consumers
  * (memory.ts). Writes everything to bench/results/latest.md (and the raw runs as JSON).
  * Usage: `pnpm bench [--quick]`; see lib/options.ts for the rest.
  */
@@ -47,6 +48,7 @@ try {
 const report = join(import.meta.dirname, 'results', 'latest.md')
 for (const [title, script, flags] of [
   ['Engine cost per stage, and start-up', 'micro/stack-cost.ts', []],
+  ['Engine cost in a steady loop', 'micro/steady-state.ts', []],
   ['Memory', 'memory.ts', ['--expose-gc']],
 ] as const) {
   console.error(`== ${title}`)
