@@ -64,6 +64,8 @@ export interface HonoGateway extends MiddlewareHandler {
 
 interface NodeServerEnv {
   incoming?: AsyncIterable<Uint8Array> & {
+    /** A body read before node-server: it serves the request's body from here. */
+    rawBody?: Uint8Array
     url?: string
     headers?: HeaderRecord
     socket?: TlsSocketLike & { remoteAddress?: string }
@@ -99,7 +101,7 @@ function nodeServerConnection(c: Context): ConnectionInfo {
  * The Node request of @hono/node-server while nothing has read its body yet (nor made node-server
  * turn it into a Fetch body): the one body stream to read. `undefined` elsewhere.
  */
-function unreadNodeBody(c: Context): AsyncIterable<Uint8Array> | undefined {
+function unreadNodeBody(c: Context): NonNullable<NodeServerEnv['incoming']> | undefined {
   const incoming = (c.env as NodeServerEnv | undefined)?.incoming
   if (
     incoming === undefined ||
@@ -108,6 +110,38 @@ function unreadNodeBody(c: Context): AsyncIterable<Uint8Array> | undefined {
   )
     return undefined
   return c.req.raw.bodyUsed ? undefined : incoming
+}
+
+const utf8 = new TextDecoder()
+
+/**
+ * Puts a body the gateway read into Hono's body cache, for `c.req.arrayBuffer()`, `text()` and
+ * `json()` (which reads `text`). The text is decoded when first asked for: a cache holding only the
+ * bytes would make Hono build a Fetch `Response` around them to get the text, on every `c.req.json()`.
+ */
+function cacheBody(c: Context, bytes: Uint8Array): void {
+  const cache = c.req.bodyCache as Record<string, Promise<unknown> | undefined>
+  cache.arrayBuffer = Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
+  let text: Promise<unknown> | undefined
+  Object.defineProperty(cache, 'text', {
+    configurable: true,
+    enumerable: true,
+    get: () => {
+      text ??= Promise.resolve(utf8.decode(bytes))
+      return text
+    },
+    set: (value: Promise<unknown> | undefined) => {
+      text = value
+    },
+  })
+}
+
+/** The bytes as a Node `Buffer` (no copy): node-server takes `rawBody` only when it is one. */
+function nodeBuffer(bytes: Uint8Array): Uint8Array {
+  const { Buffer } = globalThis as unknown as {
+    Buffer: { from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array }
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
 // Methods whose requests have no body unless they say so; their lazy body is not touched.
@@ -190,21 +224,16 @@ export function gateway(config: GatewayConfig, options: HonoGatewayOptions = {})
             // On @hono/node-server the Node request itself is read: asking `request.body` would make
             // node-server build a full Fetch Request and a web stream over the Node stream first.
             bytes = await readLimited(incoming, limit)
-            c.req.raw = new Request(request.url, {
-              method: request.method,
-              headers: request.headers,
-              signal: request.signal,
-              body: bytes as BodyInit,
-            })
+            // node-server serves a body read before it from `incoming.rawBody` (honojs/node-server#223),
+            // so the app's c.req.raw stays node-server's own lazy request: no Request is built here.
+            incoming.rawBody = nodeBuffer(bytes)
           } else {
             bytes = request.body === null ? new Uint8Array(0) : await readLimited(request.body, limit)
             // The app still reads the body: through c.req (Hono's body cache) and through c.req.raw.
             if (request.method !== 'GET' && request.method !== 'HEAD')
               c.req.raw = new Request(request, { body: bytes as BodyInit })
           }
-          c.req.bodyCache.arrayBuffer = Promise.resolve(
-            bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-          ) as never
+          cacheBody(c, bytes)
           return bytes
         },
         stream: () => (request.body as AsyncIterable<Uint8Array> | null) ?? emptyStream(),

@@ -1,8 +1,10 @@
+import { getRequestListener } from '@hono/node-server'
 import { proceed, type Stage } from '@portcullis/core'
 import { gateway } from '@portcullis/hono'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { readsBodyStage } from '../src/index'
+import { listen } from '../src/listen'
 
 describe('@portcullis/hono on a fetch runtime (no Node server)', () => {
   it('runs the pipeline through app.request()', async () => {
@@ -57,5 +59,31 @@ describe('@portcullis/hono on a fetch runtime (no Node server)', () => {
     const init = { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } }
     expect(await (await app.request('/parsed', init)).json()).toEqual({ a: 1 })
     expect(await (await app.request('/raw', init)).text()).toBe('{"a":1}')
+  })
+})
+
+describe('@portcullis/hono on @hono/node-server', () => {
+  it('leaves a body it read to the app every way: c.req, c.req.raw text, stream and clone', async () => {
+    const app = new Hono()
+    const gw = gateway({ stages: [readsBodyStage] })
+    app.use(gw)
+    app.post('/parsed', async (c) => c.json(await c.req.json()))
+    app.post('/text', async (c) => c.text(await c.req.raw.text()))
+    app.post('/stream', async (c) => c.text(await new Response(c.req.raw.body).text()))
+    app.post('/clone', async (c) => c.text(`${await c.req.raw.clone().text()}|${await c.req.raw.text()}`))
+    const server = await listen(getRequestListener(app.fetch))
+    try {
+      const base = server.url
+      const body = JSON.stringify({ a: 1, text: 'é'.repeat(40_000) })
+      const post = (path: string) =>
+        fetch(`${base}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } })
+      expect(await (await post('/parsed')).json()).toEqual(JSON.parse(body))
+      expect(await (await post('/text')).text()).toBe(body)
+      expect(await (await post('/stream')).text()).toBe(body)
+      expect(await (await post('/clone')).text()).toBe(`${body}|${body}`)
+    } finally {
+      await server.close()
+      await gw.close()
+    }
   })
 })
