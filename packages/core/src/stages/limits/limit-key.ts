@@ -30,16 +30,16 @@ const readsBody = (part: KeyPartConfig) => part === 'graphql' || (typeof part ==
 export function compileLimitKey(by: KeyPartConfig | readonly KeyPartConfig[], ipv6Prefix: number): LimitKey {
   const parts = (Array.isArray(by) ? by : [by]) as readonly KeyPartConfig[]
   const readers = parts.map((part) => ({ label: partLabel(part), read: partReader(part, ipv6Prefix) }))
+  const ipPart = (ctx: GatewayContext) => `ip=${clientIpKey(ctx.request.ip, ipv6Prefix)}`
+  const joined = (key: string, part: string) => (key === '' ? part : `${key}&${part}`)
   const fromParts = async (ctx: GatewayContext): Promise<string> => {
     let key = ''
     for (const { label, read } of readers) {
       const pending = read(ctx)
       // Only a body or GraphQL part is asynchronous; awaiting the others would cost a turn each.
       const value = pending instanceof Promise ? await pending : pending
-      let part: string
-      if (value === undefined || value === '') part = `ip=${clientIpKey(ctx.request.ip, ipv6Prefix)}`
-      else part = `${label}=${needsHash(value) ? `#${await sha256Hex(value)}` : value}`
-      key = key === '' ? part : `${key}&${part}`
+      if (value === undefined || value === '') key = joined(key, ipPart(ctx))
+      else key = joined(key, `${label}=${needsHash(value) ? `#${await sha256Hex(value)}` : value}`)
     }
     return key
   }
@@ -49,11 +49,9 @@ export function compileLimitKey(by: KeyPartConfig | readonly KeyPartConfig[], ip
     let key = ''
     for (const { label, read } of readers) {
       const value = read(ctx) as string | undefined
-      let part: string
-      if (value === undefined || value === '') part = `ip=${clientIpKey(ctx.request.ip, ipv6Prefix)}`
+      if (value === undefined || value === '') key = joined(key, ipPart(ctx))
       else if (needsHash(value)) return fromParts(ctx)
-      else part = `${label}=${value}`
-      key = key === '' ? part : `${key}&${part}`
+      else key = joined(key, `${label}=${value}`)
     }
     return key
   }
