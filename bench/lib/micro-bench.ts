@@ -5,14 +5,12 @@
  * timed in one process warm the JIT for each other, which moved results by 2× between runs. The
  * table gives the median run of each case, relative to the first case.
  */
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import type { Engine, Outcome } from '@portcullis/node'
 import { Bench } from 'tinybench'
+import { runCaseProcess } from './case-process'
 import { describeMachine } from './machine'
-import { canPin, pinnedCommand, serverCpu } from './pinning'
+import { canPin, serverCpu } from './pinning'
 
-const execFileAsync = promisify(execFile)
 const caseVariable = 'PORTCULLIS_MICRO_CASE'
 const runsPerCase = 3
 
@@ -72,17 +70,6 @@ async function timeCase(microCase: MicroCase): Promise<void> {
   console.log(JSON.stringify({ mean: result.latency.mean, rme: result.latency.rme } satisfies CaseResult))
 }
 
-async function runCaseProcess(name: string): Promise<CaseResult> {
-  const script = process.argv[1]
-  if (script === undefined) throw new Error('no script to re-run')
-  const [command, args] = pinnedCommand(serverCpu, process.execPath, [...process.execArgv, script])
-  const { stdout } = await execFileAsync(command, args, {
-    encoding: 'utf8',
-    env: { ...process.env, [caseVariable]: name },
-  })
-  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as CaseResult
-}
-
 const median = (results: readonly CaseResult[]): CaseResult => {
   const sorted = [...results].sort((a, b) => a.mean - b.mean)
   return sorted[Math.floor(sorted.length / 2)] as CaseResult
@@ -99,7 +86,8 @@ export async function runMicroBench(title: string, cases: readonly MicroCase[]):
   const results = new Map<string, CaseResult>()
   for (const microCase of cases) {
     const runs: CaseResult[] = []
-    for (let run = 0; run < runsPerCase; run++) runs.push(await runCaseProcess(microCase.name))
+    for (let run = 0; run < runsPerCase; run++)
+      runs.push(await runCaseProcess<CaseResult>(caseVariable, microCase.name))
     results.set(microCase.name, median(runs))
   }
   const machine = describeMachine()

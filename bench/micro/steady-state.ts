@@ -9,16 +9,14 @@
  * Usage: `pnpm bench:steady` (it builds the packages first and runs the built ones). Each case runs
  * in processes of its own, pinned, three times; the table gives the run with the median total.
  */
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import { createEngine, type RawRequest } from '@portcullis/node'
 import { publishBenchKey, signBenchJwt } from '../lib/bench-tokens'
+import { runCaseProcess } from '../lib/case-process'
 import { describeMachine } from '../lib/machine'
-import { canPin, pinnedCommand, serverCpu } from '../lib/pinning'
+import { canPin, serverCpu } from '../lib/pinning'
 import { rawRequest } from '../lib/raw-request'
 import { fullGatewayConfig } from '../servers/gateway-configs'
 
-const execFileAsync = promisify(execFile)
 const caseVariable = 'PORTCULLIS_STEADY_CASE'
 const warmupRequests = 50_000
 const timedRequests = 150_000
@@ -80,17 +78,6 @@ async function timeCase(name: string): Promise<void> {
   console.log(JSON.stringify(result))
 }
 
-async function runCase(name: string): Promise<SteadyResult> {
-  const script = process.argv[1]
-  if (script === undefined) throw new Error('no script to re-run')
-  const [command, args] = pinnedCommand(serverCpu, process.execPath, [...process.execArgv, script])
-  const { stdout } = await execFileAsync(command, args, {
-    encoding: 'utf8',
-    env: { ...process.env, [caseVariable]: name },
-  })
-  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as SteadyResult
-}
-
 const total = (result: SteadyResult) => result.handle + result.complete
 
 async function report(): Promise<void> {
@@ -105,7 +92,7 @@ async function report(): Promise<void> {
   console.log('| --- | ---: | ---: | ---: | ---: | --- |')
   for (const name of Object.keys(cases)) {
     const runs: SteadyResult[] = []
-    for (let run = 0; run < runsPerCase; run++) runs.push(await runCase(name))
+    for (let run = 0; run < runsPerCase; run++) runs.push(await runCaseProcess<SteadyResult>(caseVariable, name))
     const median = [...runs].sort((a, b) => total(a) - total(b))[Math.floor(runs.length / 2)] as SteadyResult
     const stages = Object.entries(median.stages)
       .map(([stage, us]) => `${stage} ${us.toFixed(1)}`)

@@ -9,3 +9,11 @@ export type MaybePromise<T> = T | Promise<T>
 export function andThen<T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>): MaybePromise<R> {
   return value instanceof Promise ? value.then(next) : next(value)
 }
+
+/** Applies `next` to values some of which may still be pending: at once when none is. */
+export function allThen<T, R>(
+  values: readonly MaybePromise<T>[],
+  next: (values: T[]) => MaybePromise<R>,
+): MaybePromise<R> {
+  return values.some((value) => value instanceof Promise) ? Promise.all(values).then(next) : next(values as T[])
+}

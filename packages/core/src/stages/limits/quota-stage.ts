@@ -1,5 +1,5 @@
 import type { GatewayContext } from '../../engine/context'
-import { andThen, type MaybePromise } from '../../engine/maybe-async'
+import { allThen, andThen, type MaybePromise } from '../../engine/maybe-async'
 import type { Principal } from '../../engine/principal'
 import { deny, proceed, reportDenial, type Stage, type StageDecision } from '../../engine/stage'
 import { GatewayError } from '../../errors/gateway-error'
@@ -136,19 +136,12 @@ export function quotaStage(options: QuotaStageOptions): Stage {
       if (principal === undefined) return proceed
       const { method, path } = ctx.request
       const taking: MaybePromise<QuotaResult>[] = []
-      let pending = false
       for (const rule of book.rules) {
         if (rule.pattern !== undefined && !rule.pattern.matches(method, path)) continue
         const limit = rule.limitFor(principal)
-        if (limit === undefined) continue
-        const result = take(ctx, principal, rule, limit)
-        if (result instanceof Promise) pending = true
-        taking.push(result)
+        if (limit !== undefined) taking.push(take(ctx, principal, rule, limit))
       }
-      if (taking.length === 0) return proceed
-      return pending
-        ? Promise.all(taking).then((results) => settle(ctx, results))
-        : settle(ctx, taking as QuotaResult[])
+      return taking.length === 0 ? proceed : allThen(taking, (results) => settle(ctx, results))
     },
     complete(ctx, response) {
       giveBack(ctx, (rule) => !rule.counts(response.status))

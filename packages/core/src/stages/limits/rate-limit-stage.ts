@@ -1,5 +1,5 @@
 import type { GatewayContext } from '../../engine/context'
-import { andThen, type MaybePromise } from '../../engine/maybe-async'
+import { allThen, andThen, type MaybePromise } from '../../engine/maybe-async'
 import { deny, proceed, reportDenial, type Stage, type StageDecision } from '../../engine/stage'
 import { GatewayError } from '../../errors/gateway-error'
 import type { RoutePattern } from '../../matching/route-pattern'
@@ -107,17 +107,10 @@ export function rateLimitStage(options: RateLimitStageOptions): Stage {
     run(ctx) {
       const { method, path } = ctx.request
       const results: MaybePromise<RuleResult>[] = []
-      let pending = false
       for (const rule of rules.current) {
-        if (rule.pattern !== undefined && !rule.pattern.matches(method, path)) continue
-        const result = count(ctx, rule)
-        if (result instanceof Promise) pending = true
-        results.push(result)
+        if (rule.pattern === undefined || rule.pattern.matches(method, path)) results.push(count(ctx, rule))
       }
-      if (results.length === 0) return proceed
-      return pending
-        ? Promise.all(results).then((settled) => decide(ctx, settled))
-        : decide(ctx, results as RuleResult[])
+      return results.length === 0 ? proceed : allThen(results, (settled) => decide(ctx, settled))
     },
   }
 }
