@@ -38,6 +38,14 @@ interface MemoryCase {
   readonly checkpoints: readonly number[]
 }
 
+/** A rate limit and a quota per consumer (never reached), and analytics: state kept per consumer. */
+const perConsumer: GatewayConfig = {
+  stages: [consumerFromHeader],
+  rateLimits: [{ by: 'consumer', limit: 1_000_000, window: '1h' }],
+  quotas: [{ limit: 1_000_000, period: 'month' }],
+  telemetry: { analytics: true },
+}
+
 const cases: MemoryCase[] = [
   {
     name: '1,000,000 distinct ids (discovery on every request)',
@@ -48,25 +56,14 @@ const cases: MemoryCase[] = [
   },
   {
     name: '100,000 distinct consumers (rate limit and quota per consumer, analytics)',
-    config: {
-      stages: [consumerFromHeader],
-      rateLimits: [{ by: 'consumer', limit: 1_000_000, window: '1h' }],
-      quotas: [{ limit: 1_000_000, period: 'month' }],
-      telemetry: { analytics: true },
-    },
+    config: perConsumer,
     requests: 200_000,
     request: (n) => ({ target: '/users/42', headers: { 'x-consumer': `consumer-${n % 100_000}` } }),
     checkpoints: [100_000],
   },
   {
     name: '1,000,000 distinct ids and 100,000 consumers, everything above at once',
-    config: {
-      stages: [consumerFromHeader],
-      rateLimits: [{ by: 'consumer', limit: 1_000_000, window: '1h' }],
-      quotas: [{ limit: 1_000_000, period: 'month' }],
-      discovery: { sampleRate: 1, sessionKey: ['consumer'] },
-      telemetry: { analytics: true },
-    },
+    config: { ...perConsumer, discovery: { sampleRate: 1, sessionKey: ['consumer'] } },
     requests: 1_000_000,
     request: (n) => ({ target: `/users/${n}`, headers: { 'x-consumer': `consumer-${n % 100_000}` } }),
     checkpoints: [100_000],

@@ -4,7 +4,7 @@ import { deny, proceed, type Stage } from '../../engine/stage'
 import { GatewayError } from '../../errors/gateway-error'
 import type { RoutePattern } from '../../matching/route-pattern'
 import type { AuthMethod } from './auth-method'
-import { authenticateByDocument, methodsByKindOf } from './document-security'
+import { authenticateByDocument, schemeMethodsOf } from './document-security'
 
 /** Which credentials one route takes. */
 export interface AuthRouteRule {
@@ -83,7 +83,7 @@ function combine(principals: readonly Principal[]): Principal {
 export function authenticateStage(options: AuthenticateOptions): Stage {
   const { routes, defaultMethods, identityHeaders, allowsAnonymous } = options
   const headerNames = Object.values(identityHeaders).filter((name): name is string => name !== undefined)
-  const documentMethods = methodsByKindOf(options.methods)
+  const documentMethods = schemeMethodsOf(options.methods)
   return {
     name: 'authenticate',
     phase: 'authenticate',

@@ -5,7 +5,7 @@ import type { AuthMethod, AuthMethodName } from './auth-method'
 import { challenge } from './challenge'
 
 /** Which configured methods can satisfy a scheme of each kind. */
-const methodsByKind: Readonly<Record<OperationSecurityScheme['kind'], readonly AuthMethodName[]>> = {
+const methodNamesByKind: Readonly<Record<OperationSecurityScheme['kind'], readonly AuthMethodName[]>> = {
   apiKey: ['apiKeys'],
   bearer: ['jwt', 'introspection'],
   mutualTLS: ['mtls'],
@@ -13,12 +13,12 @@ const methodsByKind: Readonly<Record<OperationSecurityScheme['kind'], readonly A
 }
 
 /** The configured methods that can satisfy a scheme of each kind, worked out once. */
-export type MethodsByKind = Readonly<Record<OperationSecurityScheme['kind'], readonly AuthMethod[]>>
+export type SchemeMethods = Readonly<Record<OperationSecurityScheme['kind'], readonly AuthMethod[]>>
 
 /** Sorts the configured methods by the kind of scheme each can satisfy. */
-export function methodsByKindOf(methods: readonly AuthMethod[]): MethodsByKind {
+export function schemeMethodsOf(methods: readonly AuthMethod[]): SchemeMethods {
   const of = (kind: OperationSecurityScheme['kind']) =>
-    methods.filter((method) => methodsByKind[kind].includes(method.name))
+    methods.filter((method) => methodNamesByKind[kind].includes(method.name))
   return { apiKey: of('apiKey'), bearer: of('bearer'), mutualTLS: of('mutualTLS'), other: of('other') }
 }
 
@@ -37,7 +37,7 @@ export type DocumentSecurityResult =
 export async function authenticateByDocument(
   ctx: GatewayContext,
   requirements: readonly (readonly OperationSecurityScheme[])[],
-  methods: MethodsByKind,
+  methods: SchemeMethods,
   realm: string,
 ): Promise<DocumentSecurityResult> {
   if (requirements.length === 0 || requirements.some((requirement) => requirement.length === 0))
